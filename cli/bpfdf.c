@@ -1,2 +1,196 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* bpfdf: command dispatch and the options shared by all commands. */
 #include "cli.h"
-int main(void) { return 0; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+const char *cli_progname = "bpfdf";
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "list", cmd_list, "list the programs, functions and maps of an object" },
+	{ "disasm", cmd_disasm, "disassemble in kernel verifier-log syntax" },
+	{ "asm", cmd_asm, "assemble text into a BPF ELF object or raw bytecode" },
+	{ "cfg", cmd_cfg, "print subprograms, basic blocks, edges and the call graph" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: bpfdf COMMAND [OPTIONS] FILE\n"
+		"       bpfdf COMMAND --help\n"
+		"\n"
+		"Static analysis of eBPF bytecode. FILE is a BPF ELF object (clang -target bpf),\n"
+		"raw bytecode (8-byte little-endian instructions) or assembly text.\n"
+		"\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+		"\n"
+		"Options shared by the commands that read a program:\n"
+		"  -p, --prog NAME     only the program NAME (function or section name)\n"
+		"  -t, --type TYPE     program type instead of the one guessed from the section\n"
+		"  -I, --input KIND    elf, raw or asm instead of guessing from the content\n"
+		"  -f, --format FMT    text (default) or json\n"
+		"\n"
+		"Exit status: 0 success, 1 the input was rejected (bad program or object),\n"
+		"2 usage or I/O error.\n");
+}
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s%s%s: ", cli_progname, cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s %s%s--help'.\n", cli_progname, cmd ? cmd : "",
+		cmd ? " " : "");
+}
+
+int cli_input_opt(struct cli_input *in, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'p':
+		in->prog = arg;
+		return 0;
+	case 't':
+		in->type = arg;
+		return 0;
+	case 'I':
+		if (!strcmp(arg, "elf"))
+			in->kind = DF_INPUT_ELF;
+		else if (!strcmp(arg, "raw"))
+			in->kind = DF_INPUT_RAW;
+		else if (!strcmp(arg, "asm"))
+			in->kind = DF_INPUT_ASM;
+		else {
+			fprintf(stderr, "%s: unknown input kind '%s' (elf, raw or asm)\n",
+				cli_progname, arg);
+			return EXIT_USAGE;
+		}
+		return 0;
+	case 'f':
+		if (!strcmp(arg, "text"))
+			in->format = FMT_TEXT;
+		else if (!strcmp(arg, "json"))
+			in->format = FMT_JSON;
+		else {
+			fprintf(stderr, "%s: unknown format '%s' (text or json)\n",
+				cli_progname, arg);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	return EXIT_USAGE;
+}
+
+int cli_open(const struct cli_input *in, struct df_object **obj)
+{
+	DF_OPTS(df_open_opts, opts, .kind = in->kind, .prog_type = in->type);
+	int err;
+
+	err = df_object_open(in->path, &opts, obj);
+	if (!err)
+		return EXIT_OK;
+	switch (-err) {
+	case ENOENT:
+	case EACCES:
+	case EISDIR:
+	case EIO:
+	case ENOMEM:
+		return EXIT_USAGE;
+	default:
+		return EXIT_REJECTED;
+	}
+}
+
+int cli_select(const struct cli_input *in, struct df_object *obj,
+	       struct df_prog ***progs, uint32_t *cnt, uint32_t *bad)
+{
+	struct df_prog **v;
+	uint32_t i, n = 0;
+
+	*progs = NULL;
+	*cnt = 0;
+	*bad = 0;
+	if (in->prog) {
+		struct df_prog *p = df_object_find_prog(obj, in->prog);
+
+		if (!p) {
+			fprintf(stderr, "%s: no program '%s' in %s; it has:", cli_progname,
+				in->prog, obj->path);
+			for (i = 0; i < obj->prog_cnt; i++)
+				fprintf(stderr, " %s", obj->progs[i].name);
+			fprintf(stderr, "\n");
+			return EXIT_USAGE;
+		}
+		if (p->err) {
+			fprintf(stderr, "%s: program '%s' could not be loaded: %s\n",
+				obj->path, p->name, p->err_msg ? p->err_msg : strerror(-p->err));
+			*bad = 1;
+			return EXIT_REJECTED;
+		}
+		v = malloc(sizeof(*v));
+		if (!v)
+			return EXIT_USAGE;
+		v[0] = p;
+		*progs = v;
+		*cnt = 1;
+		return EXIT_OK;
+	}
+	v = calloc(obj->prog_cnt ? obj->prog_cnt : 1, sizeof(*v));
+	if (!v)
+		return EXIT_USAGE;
+	for (i = 0; i < obj->prog_cnt; i++) {
+		if (obj->progs[i].err) {
+			(*bad)++;
+			continue;
+		}
+		v[n++] = &obj->progs[i];
+	}
+	*progs = v;
+	*cnt = n;
+	if (!n) {
+		fprintf(stderr, "%s: no program could be loaded\n", obj->path);
+		return EXIT_REJECTED;
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("bpfdf %s\n", PACKAGE_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+	return EXIT_USAGE;
+}

@@ -369,6 +369,14 @@ struct df_dump_opts {
 DF_API int df_prog_dump(FILE *f, const struct df_prog *prog,
 			const struct df_dump_opts *opts);
 
+/*
+ * Disassemble several programs of one object as one listing; with
+ * opts->directives the object's license and maps are declared once, first.
+ */
+DF_API int df_object_dump(FILE *f, const struct df_object *obj,
+			  struct df_prog *const *progs, uint32_t cnt,
+			  const struct df_dump_opts *opts);
+
 /* ------------------------------------------------------------------ */
 /* Assembler                                                          */
 /* ------------------------------------------------------------------ */
