@@ -1,1 +1,573 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Control-flow graph: subprogram discovery, the kernel's structural checks,
+ * basic blocks, edges and per-subprogram depth-first orders. Every pass is
+ * a loop over slots, blocks or edges; nothing recurses on program size.
+ */
 #include "internal.h"
+
+#include <stdio.h>
+
+enum {
+	SLOT_SECOND = 1,	/* second slot of ld_imm64 */
+	SLOT_SUBPROG = 2,	/* a subprogram starts here */
+	SLOT_LEADER = 4,	/* a block starts here */
+	SLOT_CALLED = 8,	/* target of a pseudo call */
+	SLOT_CALLBACK = 16,	/* address taken by ld_imm64 func */
+};
+
+/* How an instruction ends a block, if it does. */
+enum term {
+	T_NONE,
+	T_COND,		/* conditional jump or may_goto: two successors */
+	T_GOTO,		/* JA or gotol */
+	T_EXIT,
+	T_CALL,		/* pseudo call: successor pc+1, plus call/return edges */
+	T_GOTOX,	/* indirect jump: not supported */
+};
+
+struct cfg_priv {
+	struct df_cfg pub;
+	uint32_t *rpo_pool;
+	uint32_t *adj_pool;	/* succ lists, then pred lists */
+};
+
+struct builder {
+	const struct df_prog *prog;
+	struct cfg_priv *priv;
+	struct df_cfg *cfg;
+	uint8_t *flags;
+	uint32_t n;
+};
+
+static enum term insn_term(const struct df_insn *in)
+{
+	uint8_t cls = DF_CLASS(in->code);
+
+	if (cls != DF_JMP && cls != DF_JMP32)
+		return T_NONE;
+	switch (DF_OP(in->code)) {
+	case DF_JA:
+		return DF_SRC(in->code) == DF_X ? T_GOTOX : T_GOTO;
+	case DF_CALL:
+		return cls == DF_JMP && in->src_reg == DF_PSEUDO_CALL ? T_CALL : T_NONE;
+	case DF_EXIT:
+		return cls == DF_JMP ? T_EXIT : T_NONE;
+	default:
+		return T_COND;
+	}
+}
+
+static int64_t jump_target(const struct df_insn *in, uint32_t pc)
+{
+	if (in->code == (DF_JMP32 | DF_JA))
+		return (int64_t)pc + in->imm + 1;
+	return (int64_t)pc + in->off + 1;
+}
+
+static bool is_subprog_ref(const struct df_insn *in)
+{
+	return (in->code == (DF_JMP | DF_CALL) && in->src_reg == DF_PSEUDO_CALL) ||
+	       (df_insn_is_ldimm64(in) && in->src_reg == DF_PSEUDO_FUNC);
+}
+
+static bool is_last_ok(uint8_t code)
+{
+	return code == (DF_JMP | DF_EXIT) || code == (DF_JMP | DF_JA) ||
+	       code == (DF_JMP32 | DF_JA);
+}
+
+/* The start of the instruction holding slot pc. */
+static uint32_t insn_start(const struct builder *b, uint32_t pc)
+{
+	return (b->flags[pc] & SLOT_SECOND) ? pc - 1 : pc;
+}
+
+/* Mark ld_imm64 second slots and subprogram starts. */
+static int find_subprogs(struct builder *b)
+{
+	const struct df_insn *insns = b->prog->insns;
+	uint32_t pc, n = b->n;
+
+	for (pc = 0; pc < n; pc += df_insn_slots(&insns[pc])) {
+		if (!df_insn_is_ldimm64(&insns[pc]))
+			continue;
+		if (pc + 1 >= n) {
+			df_prog_err(b->prog, pc, "invalid bpf_ld_imm64 insn");
+			return -EINVAL;
+		}
+		b->flags[pc + 1] |= SLOT_SECOND;
+	}
+	b->flags[0] |= SLOT_SUBPROG;
+	for (pc = 0; pc < n; pc += df_insn_slots(&insns[pc])) {
+		const struct df_insn *in = &insns[pc];
+		int64_t t;
+
+		if (!is_subprog_ref(in))
+			continue;
+		t = (int64_t)pc + in->imm + 1;
+		if (t < 0 || t >= n || (b->flags[t] & SLOT_SECOND)) {
+			df_prog_err(b->prog, pc, "call to invalid destination");
+			return -EINVAL;
+		}
+		b->flags[t] |= SLOT_SUBPROG |
+			       (df_insn_is_ldimm64(in) ? SLOT_CALLBACK : SLOT_CALLED);
+	}
+	return 0;
+}
+
+static int make_subprogs(struct builder *b)
+{
+	struct df_cfg *cfg = b->cfg;
+	uint32_t pc, cnt = 0, s;
+
+	for (pc = 0; pc < b->n; pc++)
+		cnt += !!(b->flags[pc] & SLOT_SUBPROG);
+	cfg->subprogs = calloc(cnt, sizeof(*cfg->subprogs));
+	if (!cfg->subprogs)
+		return -ENOMEM;
+	cfg->subprog_cnt = cnt;
+	for (pc = 0, s = 0; pc < b->n; pc++) {
+		struct df_subprog *sp = &cfg->subprogs[s];
+		const struct df_func *f;
+
+		if (!(b->flags[pc] & SLOT_SUBPROG))
+			continue;
+		if (s)
+			cfg->subprogs[s - 1].end = pc;
+		sp->start = pc;
+		sp->arg_cnt = -1;
+		sp->linkage = DF_LINKAGE_UNKNOWN;
+		if (!s)
+			sp->kind = DF_SUBPROG_MAIN;
+		else if (b->flags[pc] & SLOT_CALLBACK)
+			sp->kind = DF_SUBPROG_CALLBACK;
+		else
+			sp->kind = DF_SUBPROG_CALLED;
+		f = df_prog_func_at(b->prog, pc);
+		if (f && f->start == pc) {
+			sp->name = f->name;
+			sp->arg_cnt = f->arg_cnt;
+			sp->linkage = f->linkage;
+		}
+		s++;
+	}
+	cfg->subprogs[cnt - 1].end = b->n;
+	return 0;
+}
+
+/*
+ * The kernel's per-subprogram checks, in its order (slot by slot), and
+ * block leaders: jump targets and whatever follows a jump, an exit or a
+ * pseudo call.
+ */
+static int check_subprogs(struct builder *b)
+{
+	const struct df_insn *insns = b->prog->insns;
+	const struct df_subprog *sp = b->cfg->subprogs;
+	uint32_t pc;
+
+	for (pc = 0; pc < b->n; pc++) {
+		const struct df_insn *in = &insns[pc];
+		enum term term = T_NONE;
+
+		if (pc && (b->flags[pc] & SLOT_SUBPROG))
+			sp++;
+		b->flags[pc] |= (b->flags[pc] & SLOT_SUBPROG) ? SLOT_LEADER : 0;
+		if (!(b->flags[pc] & SLOT_SECOND))
+			term = insn_term(in);
+		if (term == T_GOTOX) {
+			df_prog_err(b->prog, pc, "indirect jump (gotox) is not supported");
+			return -EOPNOTSUPP;
+		}
+		if (term == T_COND || term == T_GOTO) {
+			int64_t t = jump_target(in, pc);
+
+			if (t < sp->start || t >= sp->end) {
+				df_prog_err(b->prog, pc, "jump out of range from insn %u to %lld",
+					    pc, (long long)t);
+				return -EINVAL;
+			}
+			if (b->flags[t] & SLOT_SECOND) {
+				df_prog_err(b->prog, pc, "jump into the middle of ldimm64 insn %lld",
+					    (long long)t - 1);
+				return -EINVAL;
+			}
+			b->flags[t] |= SLOT_LEADER;
+		}
+		if (term != T_NONE && pc + 1 < b->n)
+			b->flags[pc + 1] |= SLOT_LEADER;
+		if (pc == sp->end - 1 && !is_last_ok(in->code)) {
+			df_prog_err(b->prog, insn_start(b, pc), "last insn is not an exit or jmp");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int make_blocks(struct builder *b)
+{
+	struct df_cfg *cfg = b->cfg;
+	uint32_t pc, cnt = 0, id = UINT32_MAX, s = UINT32_MAX;
+
+	for (pc = 0; pc < b->n; pc++)
+		cnt += !!(b->flags[pc] & SLOT_LEADER);
+	cfg->blocks = calloc(cnt, sizeof(*cfg->blocks));
+	cfg->block_of = malloc((size_t)b->n * sizeof(*cfg->block_of));
+	if (!cfg->blocks || !cfg->block_of)
+		return -ENOMEM;
+	cfg->block_cnt = cnt;
+	for (pc = 0; pc < b->n; pc++) {
+		if (b->flags[pc] & SLOT_LEADER) {
+			if (b->flags[pc] & SLOT_SUBPROG) {
+				s++;
+				cfg->subprogs[s].first_block = id + 1;
+			}
+			if (id != UINT32_MAX)
+				cfg->blocks[id].end = pc;
+			id++;
+			cfg->blocks[id].start = pc;
+			cfg->blocks[id].subprog = s;
+			cfg->subprogs[s].block_cnt++;
+		}
+		cfg->block_of[pc] = id;
+	}
+	cfg->blocks[id].end = b->n;
+	return 0;
+}
+
+static int make_calls(struct builder *b)
+{
+	const struct df_insn *insns = b->prog->insns;
+	struct df_cfg *cfg = b->cfg;
+	uint32_t pc, cnt = 0;
+
+	for (pc = 0; pc < b->n; pc += df_insn_slots(&insns[pc]))
+		cnt += is_subprog_ref(&insns[pc]);
+	if (!cnt)
+		return 0;
+	cfg->calls = calloc(cnt, sizeof(*cfg->calls));
+	if (!cfg->calls)
+		return -ENOMEM;
+	for (pc = 0; pc < b->n; pc += df_insn_slots(&insns[pc])) {
+		const struct df_insn *in = &insns[pc];
+		struct df_call *c;
+
+		if (!is_subprog_ref(in))
+			continue;
+		c = &cfg->calls[cfg->call_cnt++];
+		c->pc = pc;
+		c->caller = cfg->blocks[cfg->block_of[pc]].subprog;
+		c->callee = cfg->blocks[cfg->block_of[pc + in->imm + 1]].subprog;
+		c->callback = df_insn_is_ldimm64(in);
+	}
+	return 0;
+}
+
+/* Last instruction of a block. */
+static const struct df_insn *block_last(const struct builder *b,
+					const struct df_block *blk, uint32_t *pc)
+{
+	*pc = insn_start(b, blk->end - 1);
+	return &b->prog->insns[*pc];
+}
+
+/* Intra-procedural successors of a block: count and, with out, the edges. */
+static uint32_t intra_succ(const struct builder *b, uint32_t id,
+			   struct df_edge *out)
+{
+	const struct df_cfg *cfg = b->cfg;
+	const struct df_block *blk = &cfg->blocks[id];
+	const struct df_subprog *sp = &cfg->subprogs[blk->subprog];
+	const struct df_insn *in;
+	uint32_t pc, cnt = 0;
+	enum term term;
+
+	in = block_last(b, blk, &pc);
+	term = insn_term(in);
+	if (term != T_GOTO && term != T_EXIT && blk->end < sp->end) {
+		if (out)
+			out[cnt] = (struct df_edge){ id, cfg->block_of[blk->end],
+						     DF_EDGE_FALLTHROUGH, false };
+		cnt++;
+	}
+	if (term == T_COND || term == T_GOTO) {
+		if (out)
+			out[cnt] = (struct df_edge){ id, cfg->block_of[jump_target(in, pc)],
+						     DF_EDGE_TAKEN, false };
+		cnt++;
+	}
+	if (term == T_CALL) {
+		if (out)
+			out[cnt] = (struct df_edge){ id, cfg->block_of[pc + in->imm + 1],
+						     DF_EDGE_CALL, false };
+		cnt++;
+	}
+	return cnt;
+}
+
+static bool is_exit_block(const struct builder *b, const struct df_block *blk)
+{
+	uint32_t pc;
+
+	return insn_term(block_last(b, blk, &pc)) == T_EXIT;
+}
+
+/*
+ * Edges grouped by their source block, in block order: fallthrough, taken,
+ * call, then from an exit block one return edge per call site of its
+ * subprogram. The pseudo calls to each subprogram come from a counting sort.
+ */
+static int make_edges(struct builder *b)
+{
+	struct df_cfg *cfg = b->cfg;
+	uint32_t *call_first = NULL, *by_callee = NULL, *fill = NULL;
+	uint32_t i, S = cfg->subprog_cnt, B = cfg->block_cnt;
+	uint64_t total = 0;
+	int err = -ENOMEM;
+
+	call_first = calloc((size_t)S + 1, sizeof(*call_first));
+	by_callee = malloc(((size_t)cfg->call_cnt + 1) * sizeof(*by_callee));
+	if (!call_first || !by_callee)
+		goto out;
+	for (i = 0; i < cfg->call_cnt; i++)
+		if (!cfg->calls[i].callback)
+			call_first[cfg->calls[i].callee + 1]++;
+	for (i = 0; i < S; i++)
+		call_first[i + 1] += call_first[i];
+	fill = malloc(((size_t)S + 1) * sizeof(*fill));
+	if (!fill)
+		goto out;
+	memcpy(fill, call_first, ((size_t)S + 1) * sizeof(*fill));
+	for (i = 0; i < cfg->call_cnt; i++)
+		if (!cfg->calls[i].callback)
+			by_callee[fill[cfg->calls[i].callee]++] = i;
+
+	for (i = 0; i < B; i++) {
+		uint32_t s = cfg->blocks[i].subprog;
+
+		total += intra_succ(b, i, NULL);
+		if (is_exit_block(b, &cfg->blocks[i]))
+			total += call_first[s + 1] - call_first[s];
+	}
+	if (total >= UINT32_MAX / 2) {
+		df_prog_err(b->prog, -1, "control-flow graph too large (%llu edges)",
+			    (unsigned long long)total);
+		err = -E2BIG;
+		goto out;
+	}
+	cfg->edges = calloc(total ? total : 1, sizeof(*cfg->edges));
+	if (!cfg->edges)
+		goto out;
+	for (i = 0; i < B; i++) {
+		struct df_block *blk = &cfg->blocks[i];
+		uint32_t s = blk->subprog, k;
+
+		cfg->edge_cnt += intra_succ(b, i, cfg->edges + cfg->edge_cnt);
+		if (!is_exit_block(b, blk))
+			continue;
+		for (k = call_first[s]; k < call_first[s + 1]; k++) {
+			const struct df_call *c = &cfg->calls[by_callee[k]];
+
+			cfg->edges[cfg->edge_cnt++] = (struct df_edge){
+				i, cfg->block_of[c->pc + 1], DF_EDGE_RETURN, false };
+		}
+	}
+	err = 0;
+out:
+	free(call_first);
+	free(by_callee);
+	free(fill);
+	return err;
+}
+
+/* succ lists are the edges in order; pred lists come from a counting sort. */
+static int make_adjacency(struct builder *b)
+{
+	struct df_cfg *cfg = b->cfg;
+	uint32_t i, E = cfg->edge_cnt, B = cfg->block_cnt;
+	uint32_t *succ, *pred;
+
+	b->priv->adj_pool = malloc(((size_t)E * 2 + 1) * sizeof(uint32_t));
+	if (!b->priv->adj_pool)
+		return -ENOMEM;
+	succ = b->priv->adj_pool;
+	pred = succ + E;
+	for (i = 0; i < E; i++) {
+		struct df_edge *e = &cfg->edges[i];
+
+		succ[i] = i;
+		if (!cfg->blocks[e->from].succ_cnt++)
+			cfg->blocks[e->from].succ = &succ[i];
+		cfg->blocks[e->to].pred_cnt++;
+	}
+	for (i = 0; i < B; i++) {
+		cfg->blocks[i].pred = pred;
+		pred += cfg->blocks[i].pred_cnt;
+		cfg->blocks[i].pred_cnt = 0;
+	}
+	for (i = 0; i < E; i++) {
+		struct df_block *to = &cfg->blocks[cfg->edges[i].to];
+
+		to->pred[to->pred_cnt++] = i;
+	}
+	return 0;
+}
+
+enum { WHITE, GREY, BLACK };
+
+/*
+ * Per subprogram, an explicit-stack DFS over fallthrough and taken edges
+ * (fallthrough first, as the kernel explores): postorder, reachability and
+ * retreating edges. The postorder is written into the subprogram's slice of
+ * the pool and reversed in place.
+ */
+static int dfs_orders(struct builder *b)
+{
+	struct df_cfg *cfg = b->cfg;
+	uint32_t B = cfg->block_cnt, s, used = 0;
+	uint32_t *stack, *it, *pool;
+	uint8_t *color;
+	int err = -ENOMEM;
+
+	pool = b->priv->rpo_pool = malloc((size_t)B * sizeof(*pool));
+	stack = malloc((size_t)B * sizeof(*stack));
+	it = calloc(B, sizeof(*it));
+	color = calloc(B, 1);
+	if (!pool || !stack || !it || !color)
+		goto out;
+	for (s = 0; s < cfg->subprog_cnt; s++) {
+		struct df_subprog *sp = &cfg->subprogs[s];
+		uint32_t root = sp->first_block, sp_top = 0, i, j;
+
+		sp->rpo = pool + used;
+		stack[sp_top++] = root;
+		color[root] = GREY;
+		while (sp_top) {
+			uint32_t u = stack[sp_top - 1];
+			struct df_block *blk = &cfg->blocks[u];
+			struct df_edge *e;
+
+			if (it[u] == blk->succ_cnt) {
+				color[u] = BLACK;
+				blk->reachable = true;
+				pool[used + sp->rpo_cnt++] = u;
+				sp_top--;
+				continue;
+			}
+			e = &cfg->edges[blk->succ[it[u]++]];
+			if (e->kind != DF_EDGE_FALLTHROUGH && e->kind != DF_EDGE_TAKEN)
+				continue;
+			if (color[e->to] == WHITE) {
+				color[e->to] = GREY;
+				stack[sp_top++] = e->to;
+			} else if (color[e->to] == GREY) {
+				e->back = true;
+			}
+		}
+		for (i = 0, j = sp->rpo_cnt; i + 1 < j; i++, j--) {
+			uint32_t t = sp->rpo[i];
+
+			sp->rpo[i] = sp->rpo[j - 1];
+			sp->rpo[j - 1] = t;
+		}
+		used += sp->rpo_cnt;
+	}
+	err = 0;
+out:
+	free(stack);
+	free(it);
+	free(color);
+	return err;
+}
+
+void df_cfg_free(struct df_cfg *cfg)
+{
+	struct cfg_priv *priv = (struct cfg_priv *)cfg;
+
+	if (!cfg)
+		return;
+	free(cfg->subprogs);
+	free(cfg->blocks);
+	free(cfg->edges);
+	free(cfg->block_of);
+	free(cfg->calls);
+	free(cfg->topo);
+	free(priv->rpo_pool);
+	free(priv->adj_pool);
+	free(priv);
+}
+
+int df_cfg_build(const struct df_prog *prog, struct df_cfg **out)
+{
+	struct builder b = { .prog = prog };
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!prog)
+		return -EINVAL;
+	if (!prog->insn_cnt || !prog->insns) {
+		df_prog_err(prog, -1, "empty program");
+		return -EINVAL;
+	}
+	b.n = prog->insn_cnt;
+	b.priv = calloc(1, sizeof(*b.priv));
+	if (!b.priv)
+		return -ENOMEM;
+	b.cfg = &b.priv->pub;
+	b.cfg->prog = prog;
+	b.flags = calloc(b.n, 1);
+	if (!b.flags) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = find_subprogs(&b);
+	if (!err)
+		err = make_subprogs(&b);
+	if (!err)
+		err = check_subprogs(&b);
+	if (!err)
+		err = make_blocks(&b);
+	if (!err)
+		err = make_calls(&b);
+	if (!err)
+		err = df_cfg_callgraph(b.cfg);
+	if (!err)
+		err = make_edges(&b);
+	if (!err)
+		err = make_adjacency(&b);
+	if (!err)
+		err = dfs_orders(&b);
+out:
+	free(b.flags);
+	if (err) {
+		df_cfg_free(b.cfg);
+		return err;
+	}
+	*out = b.cfg;
+	return 0;
+}
+
+uint32_t df_cfg_subprog_of(const struct df_cfg *cfg, uint32_t pc)
+{
+	if (!cfg || pc >= cfg->prog->insn_cnt)
+		return UINT32_MAX;
+	return cfg->blocks[cfg->block_of[pc]].subprog;
+}
+
+const char *df_edge_kind_name(enum df_edge_kind kind)
+{
+	switch (kind) {
+	case DF_EDGE_FALLTHROUGH:
+		return "fallthrough";
+	case DF_EDGE_TAKEN:
+		return "taken";
+	case DF_EDGE_CALL:
+		return "call";
+	case DF_EDGE_RETURN:
+		return "return";
+	}
+	return "unknown";
+}
