@@ -171,6 +171,20 @@ int cli_select(const struct cli_input *in, struct df_object *obj,
 	return EXIT_OK;
 }
 
+const char *cli_prog_type(uint32_t type)
+{
+	const char *s = df_prog_type_name(type);
+
+	return s ? s : "unknown";
+}
+
+const char *cli_map_type(uint32_t type)
+{
+	const char *s = df_map_type_name(type);
+
+	return s ? s : "unknown";
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;

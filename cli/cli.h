@@ -68,6 +68,10 @@ void json_uint(struct json *j, const char *key, unsigned long long val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
 
+/* Type names for printing; "unknown" instead of NULL. */
+const char *cli_prog_type(uint32_t type);
+const char *cli_map_type(uint32_t type);
+
 /* Commands */
 int cmd_disasm(int argc, char **argv);
 int cmd_asm(int argc, char **argv);

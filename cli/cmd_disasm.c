@@ -14,7 +14,7 @@ static void dump_json(struct json *j, const struct df_prog *p)
 	json_obj_open(j, NULL);
 	json_str(j, "name", p->name);
 	json_str(j, "section", p->section);
-	json_str(j, "type", df_prog_type_name(p->type));
+	json_str(j, "type", cli_prog_type(p->type));
 	json_uint(j, "insn_cnt", p->insn_cnt);
 	json_arr_open(j, "insns");
 	for (pc = 0; pc < p->insn_cnt; pc += df_insn_slots(&p->insns[pc])) {
@@ -130,7 +130,7 @@ int cmd_disasm(int argc, char **argv)
 
 			printf("%s; program %s, section %s, type %s, %u insns\n",
 			       i ? "\n" : "", p->name, p->section ? p->section : "-",
-			       df_prog_type_name(p->type), p->insn_cnt);
+			       cli_prog_type(p->type), p->insn_cnt);
 			df_prog_dump(stdout, p, &dopts);
 		}
 	}

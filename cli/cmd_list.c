@@ -46,7 +46,7 @@ static void print_text(const struct df_object *obj)
 		const struct df_prog *p = &obj->progs[i];
 
 		printf("prog %s  section %s  type %s  insns %u", p->name,
-		       p->section ? p->section : "-", df_prog_type_name(p->type),
+		       p->section ? p->section : "-", cli_prog_type(p->type),
 		       p->insn_cnt);
 		if (p->err)
 			printf("  error: %s", p->err_msg ? p->err_msg : strerror(-p->err));
@@ -75,7 +75,7 @@ static void print_text(const struct df_object *obj)
 		const struct df_map *m = &obj->maps[i];
 
 		printf("map %u %s  type %s  key %u  value %u  max %u  flags 0x%x  (%s)\n", i,
-		       m->name ? m->name : "-", df_map_type_name(m->type), m->key_size,
+		       m->name ? m->name : "-", cli_map_type(m->type), m->key_size,
 		       m->value_size, m->max_entries, m->flags, origin_name(m->origin));
 	}
 }
@@ -97,7 +97,7 @@ static void print_json(const struct df_object *obj)
 		json_obj_open(&j, NULL);
 		json_str(&j, "name", p->name);
 		json_str(&j, "section", p->section);
-		json_str(&j, "type", df_prog_type_name(p->type));
+		json_str(&j, "type", cli_prog_type(p->type));
 		json_uint(&j, "insns", p->insn_cnt);
 		if (p->err)
 			json_str(&j, "error", p->err_msg ? p->err_msg : strerror(-p->err));
@@ -140,7 +140,7 @@ static void print_json(const struct df_object *obj)
 
 		json_obj_open(&j, NULL);
 		json_str(&j, "name", m->name);
-		json_str(&j, "type", df_map_type_name(m->type));
+		json_str(&j, "type", cli_map_type(m->type));
 		json_uint(&j, "key_size", m->key_size);
 		json_uint(&j, "value_size", m->value_size);
 		json_uint(&j, "max_entries", m->max_entries);

@@ -26,6 +26,12 @@ enum term {
 	T_GOTOX,	/* indirect jump: not supported */
 };
 
+/*
+ * Return edges multiply (exit blocks of a callee times its call sites); this
+ * bounds the memory an adversarial program can make us allocate (1 GiB).
+ */
+#define CFG_MAX_EDGES	(1u << 26)
+
 struct cfg_priv {
 	struct df_cfg pub;
 	uint32_t *rpo_pool;
@@ -42,33 +48,21 @@ struct builder {
 
 static enum term insn_term(const struct df_insn *in)
 {
-	uint8_t cls = DF_CLASS(in->code);
-
-	if (cls != DF_JMP && cls != DF_JMP32)
-		return T_NONE;
-	switch (DF_OP(in->code)) {
-	case DF_JA:
-		return DF_SRC(in->code) == DF_X ? T_GOTOX : T_GOTO;
-	case DF_CALL:
-		return cls == DF_JMP && in->src_reg == DF_PSEUDO_CALL ? T_CALL : T_NONE;
-	case DF_EXIT:
-		return cls == DF_JMP ? T_EXIT : T_NONE;
-	default:
-		return T_COND;
-	}
-}
-
-static int64_t jump_target(const struct df_insn *in, uint32_t pc)
-{
-	if (in->code == (DF_JMP32 | DF_JA))
-		return (int64_t)pc + in->imm + 1;
-	return (int64_t)pc + in->off + 1;
+	if (DF_CLASS(in->code) == DF_JMP && DF_OP(in->code) == DF_JA &&
+	    DF_SRC(in->code) == DF_X)
+		return T_GOTOX;
+	if (df_insn_is_jump(in))
+		return df_insn_is_cond_jump(in) ? T_COND : T_GOTO;
+	if (df_insn_is_exit(in))
+		return T_EXIT;
+	if (df_insn_is_pseudo_call(in))
+		return T_CALL;
+	return T_NONE;
 }
 
 static bool is_subprog_ref(const struct df_insn *in)
 {
-	return (in->code == (DF_JMP | DF_CALL) && in->src_reg == DF_PSEUDO_CALL) ||
-	       (df_insn_is_ldimm64(in) && in->src_reg == DF_PSEUDO_FUNC);
+	return df_insn_is_pseudo_call(in) || df_insn_is_pseudo_func(in);
 }
 
 static bool is_last_ok(uint8_t code)
@@ -173,7 +167,8 @@ static int check_subprogs(struct builder *b)
 
 		if (pc && (b->flags[pc] & SLOT_SUBPROG))
 			sp++;
-		b->flags[pc] |= (b->flags[pc] & SLOT_SUBPROG) ? SLOT_LEADER : 0;
+		if (b->flags[pc] & SLOT_SUBPROG)
+			b->flags[pc] |= SLOT_LEADER;
 		if (!(b->flags[pc] & SLOT_SECOND))
 			term = insn_term(in);
 		if (term == T_GOTOX) {
@@ -181,7 +176,7 @@ static int check_subprogs(struct builder *b)
 			return -EOPNOTSUPP;
 		}
 		if (term == T_COND || term == T_GOTO) {
-			int64_t t = jump_target(in, pc);
+			int64_t t = df_insn_jump_target(in, pc);
 
 			if (t < sp->start || t >= sp->end) {
 				df_prog_err(b->prog, pc, "jump out of range from insn %u to %lld",
@@ -293,7 +288,7 @@ static uint32_t intra_succ(const struct builder *b, uint32_t id,
 	}
 	if (term == T_COND || term == T_GOTO) {
 		if (out)
-			out[cnt] = (struct df_edge){ id, cfg->block_of[jump_target(in, pc)],
+			out[cnt] = (struct df_edge){ id, cfg->block_of[df_insn_jump_target(in, pc)],
 						     DF_EDGE_TAKEN, false };
 		cnt++;
 	}
@@ -350,7 +345,7 @@ static int make_edges(struct builder *b)
 		if (is_exit_block(b, &cfg->blocks[i]))
 			total += call_first[s + 1] - call_first[s];
 	}
-	if (total >= UINT32_MAX / 2) {
+	if (total > CFG_MAX_EDGES) {
 		df_prog_err(b->prog, -1, "control-flow graph too large (%llu edges)",
 			    (unsigned long long)total);
 		err = -E2BIG;
@@ -570,4 +565,68 @@ const char *df_edge_kind_name(enum df_edge_kind kind)
 		return "return";
 	}
 	return "unknown";
+}
+
+static const char *kind_name(enum df_subprog_kind kind)
+{
+	switch (kind) {
+	case DF_SUBPROG_MAIN:
+		return "main";
+	case DF_SUBPROG_CALLED:
+		return "called";
+	case DF_SUBPROG_CALLBACK:
+		return "callback";
+	}
+	return "unknown";
+}
+
+static void dump_block(FILE *f, const struct df_cfg *cfg, uint32_t id)
+{
+	const struct df_block *blk = &cfg->blocks[id];
+	uint32_t k;
+
+	fprintf(f, "block %u [%u,%u)%s", id, blk->start, blk->end,
+		blk->reachable ? "" : " unreachable");
+	for (k = 0; k < blk->succ_cnt; k++) {
+		const struct df_edge *e = &cfg->edges[blk->succ[k]];
+
+		fprintf(f, "%s%u %s%s", k ? ", " : " -> ", e->to,
+			df_edge_kind_name(e->kind), e->back ? " back" : "");
+	}
+	fputc('\n', f);
+}
+
+int df_cfg_dump(FILE *f, const struct df_cfg *cfg)
+{
+	uint32_t s, k;
+
+	for (s = 0; s < cfg->subprog_cnt; s++) {
+		const struct df_subprog *sp = &cfg->subprogs[s];
+
+		fprintf(f, "subprog %u %s [%u,%u) %s", s, sp->name ? sp->name : "-",
+			sp->start, sp->end, kind_name(sp->kind));
+		if (sp->arg_cnt >= 0)
+			fprintf(f, " args %d", sp->arg_cnt);
+		if (sp->linkage == DF_LINKAGE_STATIC)
+			fputs(" static", f);
+		else if (sp->linkage == DF_LINKAGE_GLOBAL)
+			fputs(" global", f);
+		fputs("\nrpo", f);
+		for (k = 0; k < sp->rpo_cnt; k++)
+			fprintf(f, " %u", sp->rpo[k]);
+		fputc('\n', f);
+		for (k = 0; k < sp->block_cnt; k++)
+			dump_block(f, cfg, sp->first_block + k);
+	}
+	for (k = 0; k < cfg->call_cnt; k++) {
+		const struct df_call *c = &cfg->calls[k];
+
+		fprintf(f, "%s %u %u -> %u\n", c->callback ? "callback" : "call",
+			c->pc, c->caller, c->callee);
+	}
+	fputs("topo", f);
+	for (s = 0; s < cfg->subprog_cnt; s++)
+		fprintf(f, " %u", cfg->topo[s]);
+	fprintf(f, "\ndepth %u\n", cfg->max_call_depth);
+	return ferror(f) ? -EIO : 0;
 }

@@ -337,7 +337,11 @@ DF_API const struct df_map *df_prog_map_at(const struct df_prog *prog,
 DF_API const struct df_kfunc *df_prog_kfunc_at(const struct df_prog *prog,
 					       uint32_t pc);
 
-/* libbpf-style program type from an ELF section name; 0 when unknown. */
+/*
+ * libbpf-style program type from an ELF section name: 0, or -ENOENT with
+ * *type 0 (unspec) when the name is not recognised. The name functions
+ * return NULL for unknown numbers.
+ */
 DF_API int df_prog_type_by_section(const char *section, uint32_t *type,
 				   uint32_t *expected_attach_type);
 DF_API const char *df_prog_type_name(uint32_t type);
@@ -467,6 +471,11 @@ DF_API int df_cfg_build(const struct df_prog *prog, struct df_cfg **out);
 DF_API void df_cfg_free(struct df_cfg *cfg);
 DF_API uint32_t df_cfg_subprog_of(const struct df_cfg *cfg, uint32_t pc);
 DF_API const char *df_edge_kind_name(enum df_edge_kind kind);
+/*
+ * Canonical text of a CFG (docs/cfg.md): subprograms with their reverse
+ * postorder and blocks with their successor edges, then the call graph.
+ */
+DF_API int df_cfg_dump(FILE *f, const struct df_cfg *cfg);
 
 #ifdef __cplusplus
 }

@@ -68,6 +68,12 @@ int df_elf_open(struct df_object *obj, const void *data, size_t len);
 
 /* raw.c */
 int df_raw_open(struct df_object *obj, const void *data, size_t len);
+/*
+ * Run df_prog_check() on a freshly loaded program; on a problem record it
+ * as the program's err/err_msg (as df_prog_fail does) with its diagnostic
+ * printed once. Returns 0, or -ENOMEM.
+ */
+int df_prog_check_load(struct df_prog *prog);
 
 /* asm.c */
 int df_asm_into(struct df_object *obj, const char *text, size_t len);
@@ -85,5 +91,8 @@ bool df_insn_is_exit(const struct df_insn *insn);
 bool df_insn_is_call(const struct df_insn *insn);
 bool df_insn_is_pseudo_call(const struct df_insn *insn);
 bool df_insn_is_pseudo_func(const struct df_insn *insn);	/* ld_imm64 src 4 */
+
+/* callgraph.c: topo order, max_call_depth; recursion and depth errors */
+int df_cfg_callgraph(struct df_cfg *cfg);
 
 #endif /* DF_INTERNAL_H */
