@@ -477,6 +477,238 @@ DF_API const char *df_edge_kind_name(enum df_edge_kind kind);
  */
 DF_API int df_cfg_dump(FILE *f, const struct df_cfg *cfg);
 
+/* ------------------------------------------------------------------ */
+/* Dataflow engine (docs/engine.md)                                   */
+/* ------------------------------------------------------------------ */
+
+enum df_dir {
+	DF_FORWARD,
+	DF_BACKWARD,
+};
+
+/* How calls to subprograms are analysed. */
+enum df_ctx_mode {
+	/*
+	 * Intraprocedural: a call is an ordinary instruction for transfer();
+	 * every subprogram is analysed once, as a root, from boundary().
+	 */
+	DF_CTX_NONE,
+	/* One context per subprogram; entry states joined over all callers. */
+	DF_CTX_INSENSITIVE,
+	/* Call strings of at most opts.call_depth (1..8) call sites. */
+	DF_CTX_CALLSTRING,
+	/*
+	 * The kernel's instances (forward only): a context per (callsite,
+	 * depth) and entry state. A caller context is solved to its fixpoint
+	 * first; then each call it follows (resolve_call) enters the callee at
+	 * depth + 1 with call_into() of the converged state at the call. The
+	 * same key reached with an equal entry state shares the context; a
+	 * different entry state makes a new variant of the key (the kernel
+	 * re-analyses shared instances and its consumers merge them). No
+	 * state flows back: transfer() handles the call instruction itself.
+	 * Subprograms no call entered are then analysed as depth-0 roots, as
+	 * are global subprograms.
+	 */
+	DF_CTX_CALLSITE_DEPTH,
+};
+
+struct df_solver;
+
+/* What every callback gets: where the engine is. */
+struct df_ctx {
+	const struct df_prog *prog;
+	const struct df_cfg *cfg;
+	const struct df_solver *solver;
+	void *priv;		/* what the analysis' init() set */
+	uint32_t context;	/* context id; UINT32_MAX in init() */
+	uint32_t subprog;	/* cfg subprogram id */
+	uint32_t depth;		/* frame number the subprogram runs in; 0 for roots */
+	uint32_t callsite;	/* call that entered the context; subprog start for roots */
+	uint32_t visit;		/* visits of the current block so far */
+};
+
+/*
+ * An analysis: fixed-size states and callbacks. Only name, dir,
+ * state_size, bottom, boundary, join and transfer are required.
+ * Direction-neutral names: "in" is the state before the instruction in
+ * the analysis direction (the state after it, in program order, for a
+ * backward analysis).
+ */
+struct df_analysis {
+	size_t sz;			/* sizeof(struct df_analysis) */
+	const char *name;
+	const char *summary;		/* one line for --help and listings */
+	enum df_dir dir;
+	size_t state_size;
+	const char *const *requires;	/* NULL-terminated analysis names */
+	enum df_ctx_mode ctx_mode;	/* the default mode */
+
+	int (*init)(const struct df_ctx *c, void **priv);
+	void (*fini)(void *priv);
+
+	/* lattice */
+	void (*bottom)(const struct df_ctx *c, void *s);
+	void (*boundary)(const struct df_ctx *c, void *s);
+	bool (*join)(const struct df_ctx *c, void *dst, const void *src);
+	bool (*widen)(const struct df_ctx *c, void *dst, const void *src);
+	bool (*equal)(const struct df_ctx *c, const void *a, const void *b);
+	void (*print)(const struct df_ctx *c, const void *s, FILE *f);
+
+	/* transfer over prog->insns[pc]: in -> out */
+	void (*transfer)(const struct df_ctx *c, uint32_t pc, const void *in,
+			 void *out);
+	/* refine s along an edge (branch conditions); false: edge infeasible */
+	bool (*edge)(const struct df_ctx *c, uint32_t from_pc, uint32_t to_pc,
+		     enum df_edge_kind kind, void *s);
+
+	/*
+	 * Calls. resolve_call() names the subprograms a call at pc enters
+	 * (at most max); NULL means the pseudo-call target. 0 means the call is
+	 * not followed: transfer() handles it.
+	 * Forward: call_into() makes the callee's entry state from the state
+	 * before the call; call_return() the state after the call from that and
+	 * the callee's exit state (joined over its exits).
+	 * Backward: call_into() makes the callee's exit state from the state
+	 * after the call; call_return() the state before the call from that and
+	 * the callee's entry state.
+	 * NULL call_into/call_return copy the state.
+	 */
+	uint32_t (*resolve_call)(const struct df_ctx *c, uint32_t pc,
+				 const void *at_call, uint32_t *subprogs,
+				 uint32_t max);
+	void (*call_into)(const struct df_ctx *caller, uint32_t pc,
+			  const void *at_call, const struct df_ctx *callee,
+			  void *out);
+	void (*call_return)(const struct df_ctx *caller, uint32_t pc,
+			    const void *at_call, const void *callee_state,
+			    void *out);
+};
+
+enum df_event_kind {
+	DF_EV_VISIT,		/* a block is taken from the worklist */
+	DF_EV_TRANSFER,		/* an instruction's in -> out */
+	DF_EV_JOIN,		/* a state flowed into a block: old -> new */
+	DF_EV_WIDEN,		/* the same, widened */
+	DF_EV_CALL,		/* a context entered */
+	DF_EV_RETURN,		/* a callee's result flowed back */
+	DF_EV_CONVERGED,	/* a context reached its fixpoint */
+	DF_EV_BUDGET,		/* the step budget ran out */
+};
+
+struct df_event {
+	enum df_event_kind kind;
+	uint64_t step;		/* position on the timeline */
+	uint32_t context;
+	uint32_t block;
+	uint32_t pc, to_pc;	/* instruction; join/widen: from pc -> block start */
+	const void *old_state;	/* join/widen: before; transfer: in */
+	const void *new_state;	/* join/widen: after; transfer: out */
+	bool changed;
+};
+
+typedef void (*df_trace_fn)(void *cookie, const struct df_ctx *c,
+			    const struct df_event *ev);
+
+struct df_solver_opts {
+	size_t sz;
+	int ctx_mode;			/* enum df_ctx_mode; -1 (default): the analysis' */
+	uint32_t call_depth;		/* DF_CTX_CALLSTRING: 1..8 (default 8) */
+	uint32_t widen_delay;		/* joins at a loop head before widen() (default 2) */
+	uint64_t max_steps;		/* block visits; 0: default 10,000,000 */
+	uint32_t max_contexts;		/* 0: default 10,000 */
+	df_trace_fn trace;
+	void *trace_cookie;
+	/* solved solvers of the analyses this one requires */
+	const struct df_solver *const *deps;
+	uint32_t dep_cnt;
+};
+
+/*
+ * Create a solver for analysis a over prog and its cfg (both must outlive
+ * it). Fails with -ENOENT, naming it, when a required analysis is missing
+ * from opts->deps; -EINVAL for an incomplete descriptor.
+ */
+DF_API int df_solver_new(const struct df_prog *prog, const struct df_cfg *cfg,
+			 const struct df_analysis *a,
+			 const struct df_solver_opts *opts,
+			 struct df_solver **out);
+/* Run to the fixpoint: 0, -E2BIG (budget, with a message), -ENOMEM. */
+DF_API int df_solve(struct df_solver *s);
+DF_API void df_solver_free(struct df_solver *s);
+
+DF_API const struct df_analysis *df_solver_analysis(const struct df_solver *s);
+DF_API void *df_solver_priv(const struct df_solver *s);
+DF_API const struct df_solver *df_solver_dep(const struct df_solver *s,
+					     const char *name);
+DF_API uint64_t df_solver_steps(const struct df_solver *s);
+
+struct df_context_info {
+	uint32_t subprog;
+	uint32_t depth;
+	uint32_t callsite;	/* subprog start for roots */
+	uint32_t parent;	/* context of the caller; UINT32_MAX for roots */
+	uint32_t variant;	/* DF_CTX_CALLSITE_DEPTH: n-th context of its key */
+	uint32_t chain_len;	/* call string, outermost call first */
+	uint32_t chain[DF_MAX_CALL_FRAMES];
+};
+
+DF_API uint32_t df_solver_context_cnt(const struct df_solver *s);
+DF_API int df_solver_context(const struct df_solver *s, uint32_t context,
+			     struct df_context_info *out);
+
+/*
+ * Results in program order whatever the direction: the state before and
+ * after the instruction at pc in a context, copied into out (state_size
+ * bytes). -ENOENT when pc was not reached in that context (distinct from
+ * a bottom state); -EINVAL when pc is not in the context's subprogram.
+ */
+DF_API int df_state_before(const struct df_solver *s, uint32_t context,
+			   uint32_t pc, void *out);
+DF_API int df_state_after(const struct df_solver *s, uint32_t context,
+			  uint32_t pc, void *out);
+
+/* Visit every reached instruction of a context in program order. */
+typedef int (*df_walk_fn)(void *cookie, const struct df_ctx *c, uint32_t pc,
+			  const void *before, const void *after);
+DF_API int df_solver_walk(const struct df_solver *s, uint32_t context,
+			  df_walk_fn fn, void *cookie);
+
+/*
+ * Check the lattice laws on sample states (n of them, state_size apart):
+ * join commutative, associative, idempotent; bottom its identity; with
+ * equal() or memcmp. Reports the first violation; returns -EINVAL.
+ */
+DF_API int df_check_laws(const struct df_analysis *a, const struct df_ctx *c,
+			 const void *samples, size_t n);
+
+/* Registry of analyses: the built-in ones and those loaded from plug-ins. */
+DF_API int df_analysis_register(const struct df_analysis *a);
+DF_API const struct df_analysis *df_analysis_find(const char *name);
+DF_API uint32_t df_analysis_cnt(void);
+DF_API const struct df_analysis *df_analysis_at(uint32_t i);
+
+/*
+ * Load an analysis from a shared object exporting
+ *   const struct df_analysis df_plugin_analysis;
+ * and register it. The object stays loaded for the life of the process.
+ */
+#define DF_PLUGIN_SYMBOL "df_plugin_analysis"
+DF_API int df_plugin_load(const char *path, const struct df_analysis **out);
+
+/*
+ * Run a list of analyses by name over one program, their requirements
+ * first (each analysis once). The pipeline owns the CFG and the solvers.
+ */
+struct df_pipeline;
+DF_API int df_pipeline_new(const struct df_prog *prog,
+			   const struct df_solver_opts *opts,
+			   struct df_pipeline **out);
+DF_API int df_pipeline_run(struct df_pipeline *p, const char *name);
+DF_API const struct df_solver *df_pipeline_solver(const struct df_pipeline *p,
+						  const char *name);
+DF_API const struct df_cfg *df_pipeline_cfg(const struct df_pipeline *p);
+DF_API void df_pipeline_free(struct df_pipeline *p);
+
 #ifdef __cplusplus
 }
 #endif
