@@ -525,27 +525,45 @@ void df_insn_regs(const struct df_insn *insn, int call_nargs,
 	out->def = def;
 }
 
+/* Where a program is invalid and why, for the caller to report. */
+struct flow_err {
+	long pc;
+	char *why;
+	size_t len;
+};
+
+static int flow_fail(struct flow_err *e, long pc, const char *fmt, ...)
+	DF_PRINTF(3, 4);
+static int flow_fail(struct flow_err *e, long pc, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->pc = pc;
+	va_start(ap, fmt);
+	vsnprintf(e->why, e->len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
 static int check_target(const struct df_prog *prog, const uint8_t *second,
-			uint32_t pc, int64_t t, const char *what)
+			uint32_t pc, int64_t t, const char *what,
+			struct flow_err *e)
 {
 	const struct df_insn *in = &prog->insns[pc];
 
-	if (t < 0 || t >= prog->insn_cnt) {
-		df_prog_err(prog, pc, "(%02x) %s out of range: target %lld, "
-			    "program has %u insns", in->code, what, (long long)t,
-			    prog->insn_cnt);
-		return -EINVAL;
-	}
-	if (second[t]) {
-		df_prog_err(prog, pc, "(%02x) %s into the second slot of the "
-			    "ld_imm64 at pc %lld", in->code, what,
-			    (long long)t - 1);
-		return -EINVAL;
-	}
+	if (t < 0 || t >= prog->insn_cnt)
+		return flow_fail(e, pc, "(%02x) %s out of range: target %lld, "
+				 "program has %u insns", in->code, what,
+				 (long long)t, prog->insn_cnt);
+	if (second[t])
+		return flow_fail(e, pc, "(%02x) %s into the second slot of the "
+				 "ld_imm64 at pc %lld", in->code, what,
+				 (long long)t - 1);
 	return 0;
 }
 
-static int check_flow(const struct df_prog *prog, const uint8_t *second)
+static int check_flow(const struct df_prog *prog, const uint8_t *second,
+		      struct flow_err *e)
 {
 	const struct df_insn *insns = prog->insns, *in;
 	uint32_t pc, last = 0;
@@ -556,14 +574,14 @@ static int check_flow(const struct df_prog *prog, const uint8_t *second)
 		last = pc;
 		if (df_insn_is_jump(in))
 			err = check_target(prog, second, pc,
-					   df_insn_jump_target(in, pc), "jump");
+					   df_insn_jump_target(in, pc), "jump", e);
 		else if (df_insn_is_pseudo_call(in))
 			err = check_target(prog, second, pc,
-					   (int64_t)pc + in->imm + 1, "call");
+					   (int64_t)pc + in->imm + 1, "call", e);
 		else if (df_insn_is_pseudo_func(in))
 			err = check_target(prog, second, pc,
 					   (int64_t)pc + in->imm + 1,
-					   "function reference");
+					   "function reference", e);
 		else
 			err = 0;
 		if (err)
@@ -571,39 +589,53 @@ static int check_flow(const struct df_prog *prog, const uint8_t *second)
 	}
 	in = &insns[last];
 	if (!df_insn_is_exit(in) && in->code != (DF_JMP | DF_JA) &&
-	    in->code != (DF_JMP32 | DF_JA) && in->code != (DF_JMP | DF_JA | DF_X)) {
-		df_prog_err(prog, last, "(%02x) control falls off the end of the "
-			    "program: the last insn must be exit or a jump",
-			    in->code);
-		return -EINVAL;
-	}
+	    in->code != (DF_JMP32 | DF_JA) && in->code != (DF_JMP | DF_JA | DF_X))
+		return flow_fail(e, last, "(%02x) control falls off the end of the "
+				 "program: the last insn must be exit or a jump",
+				 in->code);
 	return 0;
 }
 
-int df_prog_check(const struct df_prog *prog)
+int df_prog_check_why(const struct df_prog *prog, long *pc, char *why,
+		      size_t why_len)
 {
-	uint32_t cnt = prog->insn_cnt, pc;
+	struct flow_err e = { .pc = -1, .why = why, .len = why_len };
+	uint32_t cnt = prog->insn_cnt, i;
+	char reason[160];
 	uint8_t *second;
-	char why[160];
 	int err;
 
+	*pc = -1;
 	if (!cnt || !prog->insns) {
-		df_prog_err(prog, -1, "program has no instructions");
+		snprintf(why, why_len, "program has no instructions");
 		return -EINVAL;
 	}
 	second = calloc(cnt, 1);
 	if (!second)
 		return -ENOMEM;
-	for (pc = 0; pc < cnt; pc++) {
-		if (df_insn_check(prog->insns, cnt, pc, why, sizeof(why))) {
-			df_prog_err(prog, pc, "(%02x) %s", prog->insns[pc].code, why);
+	for (i = 0; i < cnt; i++) {
+		if (df_insn_check(prog->insns, cnt, i, reason, sizeof(reason))) {
+			*pc = i;
+			snprintf(why, why_len, "(%02x) %s", prog->insns[i].code, reason);
 			free(second);
 			return -EINVAL;
 		}
-		if (df_insn_is_ldimm64(&prog->insns[pc]))
-			second[++pc] = 1;
+		if (df_insn_is_ldimm64(&prog->insns[i]))
+			second[++i] = 1;
 	}
-	err = check_flow(prog, second);
+	err = check_flow(prog, second, &e);
 	free(second);
+	*pc = e.pc;
+	return err;
+}
+
+int df_prog_check(const struct df_prog *prog)
+{
+	char why[256];
+	long pc;
+	int err = df_prog_check_why(prog, &pc, why, sizeof(why));
+
+	if (err == -EINVAL)
+		df_prog_err(prog, pc, "%s", why);
 	return err;
 }

@@ -85,6 +85,9 @@ int df_btf_ext_parse(const void *data, size_t len, const char *file,
 void df_btf_ext_free(struct df_btf_ext *ext);
 
 /* insn.c */
+/* df_prog_check() without printing: the pc (or -1) and the reason. */
+int df_prog_check_why(const struct df_prog *prog, long *pc, char *why,
+		      size_t why_len);
 bool df_insn_is_jump(const struct df_insn *insn);	/* JA, gotol, cond, may_goto */
 bool df_insn_is_cond_jump(const struct df_insn *insn);
 bool df_insn_is_exit(const struct df_insn *insn);

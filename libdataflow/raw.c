@@ -5,57 +5,18 @@
 #include <stdio.h>
 
 /*
- * df_prog_check() prints its diagnostic; to keep it as the program's
- * err_msg without printing it twice, the first warning is captured and
- * re-issued through df_prog_fail().
+ * Check a freshly loaded program; an invalid one keeps its diagnostic as
+ * err_msg (printed once) and the object still loads.
  */
-static char captured[512];
-static df_print_fn outer_print;
-
-static int capture(enum df_print_level level, const char *fmt, va_list ap)
-{
-	if (level == DF_WARN && !captured[0]) {
-		vsnprintf(captured, sizeof(captured), fmt, ap);
-		return 0;
-	}
-	return outer_print ? outer_print(level, fmt, ap) : 0;
-}
-
 int df_prog_check_load(struct df_prog *prog)
 {
-	const char *file = prog->obj && prog->obj->path ? prog->obj->path : "<input>";
-	char prefix[600], *msg;
-	size_t n;
-	long pc = -1;
-	int err;
+	char why[256];
+	long pc;
+	int err = df_prog_check_why(prog, &pc, why, sizeof(why));
 
-	captured[0] = 0;
-	outer_print = df_set_print(capture);
-	err = df_prog_check(prog);
-	df_set_print(outer_print);
-	outer_print = NULL;
-	if (!err)
-		return 0;
-	msg = captured;
-	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
-		msg[--n] = 0;
-	if (prog->section)
-		snprintf(prefix, sizeof(prefix), "%s: section '%s': ", file, prog->section);
-	else
-		snprintf(prefix, sizeof(prefix), "%s: ", file);
-	if (!strncmp(msg, prefix, strlen(prefix)))
-		msg += strlen(prefix);
-	if (!strncmp(msg, "pc ", 3)) {
-		char *end;
-
-		pc = strtol(msg + 3, &end, 10);
-		if (end != msg + 3 && !strncmp(end, ": ", 2))
-			msg = end + 2;
-		else
-			pc = -1;
-	}
-	df_prog_fail(prog, err, pc, "%s", msg[0] ? msg : "invalid program");
+	if (err != -EINVAL)
+		return err;
+	df_prog_fail(prog, err, pc, "%s", why);
 	return prog->err_msg ? 0 : -ENOMEM;
 }
 

@@ -11,7 +11,7 @@
 #include <elf.h>
 #include <stdio.h>
 
-#define CORPUS SRCDIR "/../shared/corpus"
+#define CORPUS SHARED_DIR "/corpus"
 #define OBJ_CALLS CORPUS "/build/bpf2bpf.o"		/* .text calls, BTF, BTF.ext */
 #define OBJ_MAPS CORPUS "/linux/sockex3_kern.o"	/* legacy maps, several sections */
 #define OBJ_DATA CORPUS "/build/global_variable.o"	/* global data relocations */

@@ -10,7 +10,7 @@
 #define I(c, d, s, o, i) { .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) }
 #define Z I(0, 0, 0, 0, 0)
 #define EXIT_INSN I(0x95, 0, 0, 0, 0)
-#define CONFORMANCE SRCDIR "/../shared/conformance"
+#define CONFORMANCE SHARED_DIR "/conformance"
 
 static struct df_map test_maps[] = {
 	{ .name = "counters", .type = 2, .key_size = 4, .value_size = 8,

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define CORPUS SRCDIR "/../shared/corpus"
+#define CORPUS SHARED_DIR "/corpus"
 #define LINK_OBJ BUILDDIR "/tests/elf/link.bpf.o"
 
 static char msgs[16384];

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SHARED SRCDIR "/../shared"
+#define SHARED SHARED_DIR
 #define MAX_DETAILS 20
 
 #if defined(__GNUC__)
