@@ -129,7 +129,7 @@ static int parse_call(struct asm_state *st, struct asm_cur *c, struct df_insn *i
 	}
 	c->p = name;
 	if (asm_peek_num(c)) {
-		if (asm_parse_range(st, c, 0, INT32_MAX, "helper id", &id))
+		if (asm_parse_range(st, c, INT32_MIN, INT32_MAX, "32-bit helper id", &id))
 			return -EINVAL;
 		in->imm = (int32_t)id;
 		return 0;
@@ -718,6 +718,13 @@ static int parse_body(struct asm_state *st, struct asm_cur *c, int opcode,
 	if (asm_word(c, "goto")) {
 		in->code = DF_JMP | DF_JA;
 		return one_slot(parse_jump(st, c, in, false));
+	}
+	if (asm_word(c, "gotox")) {
+		in->code = DF_JMP | DF_JA | DF_X;
+		if (asm_parse_reg_as(st, c, &r, false))
+			return -EINVAL;
+		in->dst_reg = (uint8_t)r.n;
+		return 1;
 	}
 	if (asm_word(c, "gotol")) {
 		in->code = DF_JMP32 | DF_JA;
