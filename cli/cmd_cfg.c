@@ -163,7 +163,7 @@ int cmd_cfg(int argc, char **argv)
 		json_obj_close(&j);
 		json_end(&j);
 	}
-	if (!rc && bad)
+	if (!rc && (bad || obj->warn_cnt))
 		rc = EXIT_REJECTED;
 	free(progs);
 	df_object_free(obj);

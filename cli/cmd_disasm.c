@@ -134,7 +134,7 @@ int cmd_disasm(int argc, char **argv)
 			df_prog_dump(stdout, p, &dopts);
 		}
 	}
-	if (!rc && bad)
+	if (!rc && (bad || obj->warn_cnt))
 		rc = EXIT_REJECTED;
 	free(progs);
 	df_object_free(obj);

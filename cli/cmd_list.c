@@ -90,6 +90,7 @@ static void print_json(const struct df_object *obj)
 	json_str(&j, "file", obj->path);
 	json_str(&j, "kind", kind_name(obj->kind));
 	json_str(&j, "license", obj->license);
+	json_uint(&j, "warnings", obj->warn_cnt);
 	json_arr_open(&j, "programs");
 	for (i = 0; i < obj->prog_cnt; i++) {
 		const struct df_prog *p = &obj->progs[i];

@@ -297,6 +297,8 @@ struct df_object {
 	struct df_map *maps;
 	uint32_t map_cnt;
 	struct btf *btf;	/* libbpf BTF of the object, or NULL */
+	uint32_t warn_cnt;	/* problems reported while loading that did not stop it
+				   (e.g. corrupt BTF line info, then ignored) */
 };
 
 struct df_open_opts {
@@ -637,6 +639,8 @@ DF_API int df_solve(struct df_solver *s);
 DF_API void df_solver_free(struct df_solver *s);
 
 DF_API const struct df_analysis *df_solver_analysis(const struct df_solver *s);
+DF_API const struct df_prog *df_solver_prog(const struct df_solver *s);
+DF_API const struct df_cfg *df_solver_cfg(const struct df_solver *s);
 DF_API void *df_solver_priv(const struct df_solver *s);
 DF_API const struct df_solver *df_solver_dep(const struct df_solver *s,
 					     const char *name);

@@ -423,6 +423,7 @@ static bool ext_sec_valid(const struct df_elf *e, const struct df_elf_sec *s,
 			df_err_at(e->obj->path, ".BTF.ext", -1,
 				  "%s of section '%s': record %u at instruction %u is outside the section (%u instructions); ignored",
 				  what, s->name, i, r->insn_off, s->nins);
+			e->obj->warn_cnt++;
 			return false;
 		}
 		if (line)
@@ -432,6 +433,7 @@ static bool ext_sec_valid(const struct df_elf *e, const struct df_elf_sec *s,
 			df_err_at(e->obj->path, ".BTF.ext", -1,
 				  "func_info of section '%s': record %u names type %u, which is not a BTF function; ignored",
 				  s->name, i, r->type_id);
+			e->obj->warn_cnt++;
 			return false;
 		}
 	}
@@ -490,6 +492,7 @@ static int read_btf(struct df_elf *e)
 		df_err_at(e->obj->path, s->name, -1,
 			  "invalid BTF (%s); type, function and line info ignored",
 			  strerror(-err));
+		e->obj->warn_cnt++;
 		return 0;
 	}
 	e->obj->btf = btf;
@@ -512,6 +515,8 @@ static int read_btf(struct df_elf *e)
 	err = df_btf_ext_parse(s->data, s->size, e->obj->path, &e->ext);
 	if (err == -ENOMEM)
 		return err;
+	if (err)
+		e->obj->warn_cnt++;
 	return e->ext ? attach_ext(e) : 0;
 }
 
