@@ -21,6 +21,7 @@ static const struct command {
 	{ "disasm", cmd_disasm, "disassemble in kernel verifier-log syntax" },
 	{ "asm", cmd_asm, "assemble text into a BPF ELF object or raw bytecode" },
 	{ "cfg", cmd_cfg, "print subprograms, basic blocks, edges and the call graph" },
+	{ "analyze", cmd_analyze, "run dataflow analyses and annotate the disassembly" },
 };
 
 static void usage(FILE *f)
@@ -61,7 +62,7 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
 		cmd ? " " : "");
 }
 
-int cli_input_opt(struct cli_input *in, int opt, const char *arg)
+static int input_opt(struct cli_input *in, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'p':
@@ -96,6 +97,54 @@ int cli_input_opt(struct cli_input *in, int opt, const char *arg)
 		return 0;
 	}
 	return EXIT_USAGE;
+}
+
+static const struct option input_longopts[] = {
+	{ "prog", required_argument, NULL, 'p' },
+	{ "type", required_argument, NULL, 't' },
+	{ "input", required_argument, NULL, 'I' },
+	{ "format", required_argument, NULL, 'f' },
+};
+
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
+	      struct cli_input *in, void *cookie)
+{
+	struct option opts[32];
+	char shortopts[64];
+	size_t n = 0, i;
+	int c, rc;
+
+	snprintf(shortopts, sizeof(shortopts), "h%s%s", cmd->input_opts ? "p:t:I:f:" : "",
+		 cmd->shortopts ? cmd->shortopts : "");
+	if (cmd->input_opts)
+		for (i = 0; i < sizeof(input_longopts) / sizeof(input_longopts[0]); i++)
+			opts[n++] = input_longopts[i];
+	for (i = 0; cmd->longopts && cmd->longopts[i].name && n < 30; i++)
+		opts[n++] = cmd->longopts[i];
+	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	opts[n] = (struct option){ 0 };
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+		if (c == 'h') {
+			cmd->help();
+			return EXIT_OK;
+		}
+		if (c == '?')
+			return EXIT_USAGE;
+		if (cmd->input_opts && strchr("ptIf", c))
+			rc = input_opt(in, c, optarg);
+		else
+			rc = cmd->opt ? cmd->opt(cookie, c, optarg) : EXIT_USAGE;
+		if (rc)
+			return rc;
+	}
+	if (optind != argc - 1) {
+		cli_usage_error(cmd->name, "expected one FILE");
+		return EXIT_USAGE;
+	}
+	in->path = argv[optind];
+	return -1;
 }
 
 int cli_open(const struct cli_input *in, struct df_object **obj)
@@ -183,6 +232,13 @@ const char *cli_map_type(uint32_t type)
 	const char *s = df_map_type_name(type);
 
 	return s ? s : "unknown";
+}
+
+int cli_status(int rc, uint32_t bad, const struct df_object *obj)
+{
+	if (!rc && (bad || (obj && obj->warn_cnt)))
+		return EXIT_REJECTED;
+	return rc;
 }
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
 
 #include "dataflow.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 /* Documented exit codes. */
@@ -25,15 +26,24 @@ struct cli_input {
 	enum cli_format format;
 };
 
-/* Common long options, to splice into a command's getopt_long table. */
-#define CLI_INPUT_OPTS						\
-	{ "prog", required_argument, NULL, 'p' },		\
-	{ "type", required_argument, NULL, 't' },		\
-	{ "input", required_argument, NULL, 'I' },		\
-	{ "format", required_argument, NULL, 'f' }
+/* A command's options and help, for cli_parse(). */
+struct cli_cmd {
+	const char *name;
+	bool input_opts;		/* takes --prog, --type, --input, --format */
+	const char *shortopts;		/* the command's own, e.g. "anL" */
+	const struct option *longopts;	/* the command's own, {0}-terminated, or NULL */
+	/* one of the command's own options: 0, or an exit code to stop with */
+	int (*opt)(void *cookie, int opt, const char *arg);
+	void (*help)(void);
+};
 
-/* Handle one of the common options; returns 0, or EXIT_USAGE after a message. */
-int cli_input_opt(struct cli_input *in, int opt, const char *arg);
+/*
+ * Parse argv: the command's options, the shared input options, --help,
+ * and exactly one FILE (in->path). Returns -1 to go on, or the exit code
+ * to return (EXIT_OK after --help).
+ */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
+	      struct cli_input *in, void *cookie);
 
 /* Open in->path; returns an exit code. */
 int cli_open(const struct cli_input *in, struct df_object **obj);
@@ -45,6 +55,9 @@ int cli_open(const struct cli_input *in, struct df_object **obj);
  */
 int cli_select(const struct cli_input *in, struct df_object *obj,
 	       struct df_prog ***progs, uint32_t *cnt, uint32_t *bad);
+
+/* The final status: rejected when a program failed or loading reported problems. */
+int cli_status(int rc, uint32_t bad, const struct df_object *obj);
 
 void cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -77,5 +90,6 @@ int cmd_disasm(int argc, char **argv);
 int cmd_asm(int argc, char **argv);
 int cmd_cfg(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif

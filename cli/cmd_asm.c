@@ -34,47 +34,56 @@ static char *default_output(const char *in, const char *ext)
 	return out;
 }
 
+struct asm_args {
+	struct cli_input *in;
+	const char *out;
+	bool raw;
+};
+
+static int asm_opt(void *cookie, int opt, const char *arg)
+{
+	struct asm_args *a = cookie;
+
+	switch (opt) {
+	case 'o':
+		a->out = arg;
+		return 0;
+	case 'r':
+		a->raw = true;
+		return 0;
+	case 'p':
+		a->in->prog = arg;
+		return 0;
+	}
+	return EXIT_USAGE;
+}
+
 int cmd_asm(int argc, char **argv)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "prog", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	static const struct cli_cmd cmd = {
+		.name = "asm", .shortopts = "o:rp:", .longopts = longopts,
+		.opt = asm_opt, .help = help,
+	};
 	struct cli_input in = { .kind = DF_INPUT_ASM };
-	const char *out = NULL;
+	struct asm_args args = { .in = &in };
+	const char *out;
 	char *def = NULL;
 	struct df_object *obj;
 	struct df_prog *prog = NULL;
-	bool raw = false;
-	int c, rc, err;
+	bool raw;
+	int rc, err;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:rp:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help();
-			return EXIT_OK;
-		case 'o':
-			out = optarg;
-			break;
-		case 'r':
-			raw = true;
-			break;
-		case 'p':
-			in.prog = optarg;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		cli_usage_error("asm", "expected one FILE");
-		return EXIT_USAGE;
-	}
-	in.path = argv[optind];
+	rc = cli_parse(&cmd, argc, argv, &in, &args);
+	if (rc >= 0)
+		return rc;
+	out = args.out;
+	raw = args.raw;
 	if (!out) {
 		def = default_output(in.path, raw ? ".bin" : ".o");
 		if (!def)

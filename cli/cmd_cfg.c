@@ -106,32 +106,17 @@ static void help(void)
 
 int cmd_cfg(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_INPUT_OPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct cli_cmd cmd = { .name = "cfg", .input_opts = true, .help = help };
 	struct cli_input in = { 0 };
 	struct df_object *obj;
 	struct df_prog **progs;
 	uint32_t i, cnt, bad;
 	struct json j;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:t:I:f:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			help();
-			return EXIT_OK;
-		}
-		if (c == '?' || cli_input_opt(&in, c, optarg))
-			return EXIT_USAGE;
-	}
-	if (optind != argc - 1) {
-		cli_usage_error("cfg", "expected one FILE");
-		return EXIT_USAGE;
-	}
-	in.path = argv[optind];
+	rc = cli_parse(&cmd, argc, argv, &in, NULL);
+	if (rc >= 0)
+		return rc;
 	rc = cli_open(&in, &obj);
 	if (rc)
 		return rc;
@@ -163,8 +148,7 @@ int cmd_cfg(int argc, char **argv)
 		json_obj_close(&j);
 		json_end(&j);
 	}
-	if (!rc && (bad || obj->warn_cnt))
-		rc = EXIT_REJECTED;
+	rc = cli_status(rc, bad, obj);
 	free(progs);
 	df_object_free(obj);
 	return rc;

@@ -64,48 +64,46 @@ static void help(void)
 	       "is then 1.\n");
 }
 
+static int disasm_opt(void *cookie, int opt, const char *arg)
+{
+	struct df_dump_opts *dopts = cookie;
+
+	switch (opt) {
+	case 'a':
+		dopts->directives = true;
+		return 0;
+	case 'n':
+		dopts->no_prefix = true;
+		return 0;
+	case 'L':
+		dopts->no_lines = true;
+		return 0;
+	}
+	return EXIT_USAGE;
+}
+
 int cmd_disasm(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_INPUT_OPTS,
+	static const struct option longopts[] = {
 		{ "asm", no_argument, NULL, 'a' },
 		{ "no-opcodes", no_argument, NULL, 'n' },
 		{ "no-lines", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
+	};
+	static const struct cli_cmd cmd = {
+		.name = "disasm", .input_opts = true, .shortopts = "anL",
+		.longopts = longopts, .opt = disasm_opt, .help = help,
 	};
 	DF_OPTS(df_dump_opts, dopts);
 	struct cli_input in = { 0 };
 	struct df_object *obj;
 	struct df_prog **progs;
 	uint32_t i, cnt, bad;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:t:I:f:anLh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help();
-			return EXIT_OK;
-		case 'a':
-			dopts.directives = true;
-			break;
-		case 'n':
-			dopts.no_prefix = true;
-			break;
-		case 'L':
-			dopts.no_lines = true;
-			break;
-		default:
-			if (c == '?' || cli_input_opt(&in, c, optarg))
-				return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		cli_usage_error("disasm", "expected one FILE");
-		return EXIT_USAGE;
-	}
-	in.path = argv[optind];
+	rc = cli_parse(&cmd, argc, argv, &in, &dopts);
+	if (rc >= 0)
+		return rc;
 	rc = cli_open(&in, &obj);
 	if (rc)
 		return rc;
@@ -134,8 +132,7 @@ int cmd_disasm(int argc, char **argv)
 			df_prog_dump(stdout, p, &dopts);
 		}
 	}
-	if (!rc && (bad || obj->warn_cnt))
-		rc = EXIT_REJECTED;
+	rc = cli_status(rc, bad, obj);
 	free(progs);
 	df_object_free(obj);
 	return rc;

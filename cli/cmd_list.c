@@ -166,29 +166,14 @@ static void help(void)
 
 int cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_INPUT_OPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+	static const struct cli_cmd cmd = { .name = "list", .input_opts = true, .help = help };
 	struct cli_input in = { 0 };
 	struct df_object *obj;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:t:I:f:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			help();
-			return EXIT_OK;
-		}
-		if (c == '?' || cli_input_opt(&in, c, optarg))
-			return EXIT_USAGE;
-	}
-	if (optind != argc - 1) {
-		cli_usage_error("list", "expected one FILE");
-		return EXIT_USAGE;
-	}
-	in.path = argv[optind];
+	rc = cli_parse(&cmd, argc, argv, &in, NULL);
+	if (rc >= 0)
+		return rc;
 	rc = cli_open(&in, &obj);
 	if (rc)
 		return rc;

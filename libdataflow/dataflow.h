@@ -573,7 +573,9 @@ struct df_analysis {
 	 * Backward: call_into() makes the callee's exit state from the state
 	 * after the call; call_return() the state before the call from that and
 	 * the callee's entry state.
-	 * NULL call_into/call_return copy the state.
+	 * NULL call_into/call_return copy the state. In DF_CTX_CALLSITE_DEPTH
+	 * the callee's context is decided after call_into() (an equal entry
+	 * state reuses one), so callee->context is UINT32_MAX there.
 	 */
 	uint32_t (*resolve_call)(const struct df_ctx *c, uint32_t pc,
 				 const void *at_call, uint32_t *subprogs,
@@ -613,7 +615,8 @@ typedef void (*df_trace_fn)(void *cookie, const struct df_ctx *c,
 
 struct df_solver_opts {
 	size_t sz;
-	int ctx_mode;			/* enum df_ctx_mode; -1 (default): the analysis' */
+	int ctx_mode;			/* enum df_ctx_mode; -1: the analysis' (DF_OPTS
+					 * zero-fills: 0 is DF_CTX_NONE, so say -1) */
 	uint32_t call_depth;		/* DF_CTX_CALLSTRING: 1..8 (default 8) */
 	uint32_t widen_delay;		/* joins at a loop head before widen() (default 2) */
 	uint64_t max_steps;		/* block visits; 0: default 10,000,000 */
@@ -671,7 +674,12 @@ DF_API int df_state_before(const struct df_solver *s, uint32_t context,
 DF_API int df_state_after(const struct df_solver *s, uint32_t context,
 			  uint32_t pc, void *out);
 
-/* Visit every reached instruction of a context in program order. */
+/*
+ * Visit every reached instruction of a context in program order, in one
+ * linear pass; a nonzero return from fn stops the walk and is returned.
+ * after (before, backward) is NULL when nothing flows past pc: a followed
+ * call none of whose callees produced a result.
+ */
 typedef int (*df_walk_fn)(void *cookie, const struct df_ctx *c, uint32_t pc,
 			  const void *before, const void *after);
 DF_API int df_solver_walk(const struct df_solver *s, uint32_t context,
@@ -679,8 +687,11 @@ DF_API int df_solver_walk(const struct df_solver *s, uint32_t context,
 
 /*
  * Check the lattice laws on sample states (n of them, state_size apart):
- * join commutative, associative, idempotent; bottom its identity; with
- * equal() or memcmp. Reports the first violation; returns -EINVAL.
+ * join commutative, associative, idempotent; bottom its identity; join's
+ * "changed" truthful; with equal() or memcmp. When c->prog is set, also
+ * that transfer() is monotone at each of its instructions on every pair
+ * of samples ordered by join. c may be NULL. Reports the first violation;
+ * returns -EINVAL.
  */
 DF_API int df_check_laws(const struct df_analysis *a, const struct df_ctx *c,
 			 const void *samples, size_t n);

@@ -29,15 +29,30 @@ struct df_arg {
 #define DF_ARG_NSPILL	64	/* spill slots fp-8 .. fp-512 of the instance's frame */
 #define DF_ARG_NLOCS	(DF_ARG_NREGS + DF_ARG_NSA + DF_ARG_NSPILL)
 
-/* The state at one instruction: locations 0..10 registers, 11..17 sa0..6, 18.. spills. */
+#define DF_ARG_SA0	DF_ARG_NREGS
+#define DF_ARG_SPILL0	(DF_ARG_NREGS + DF_ARG_NSA)
+
+/*
+ * The state at one instruction: locations 0..10 registers, 11..17 sa0..6,
+ * 18.. spills. entry is constant within a context: the call record that
+ * entered it (its incoming stack args and the callers' spill slots),
+ * DF_ARG_ENTRY_ROOT for roots, DF_ARG_ENTRY_NONE in bottom states. It makes
+ * every call reach its own context, as the kernel analyses every reach.
+ */
+#define DF_ARG_ENTRY_NONE	UINT32_MAX
+#define DF_ARG_ENTRY_ROOT	(UINT32_MAX - 1)
 struct df_argtrack_state {
 	struct df_arg loc[DF_ARG_NLOCS];
+	uint32_t entry;
 };
 
 /* Analysis "argtrack": forward, DF_CTX_CALLSITE_DEPTH. */
 extern DF_API const struct df_analysis df_argtrack_analysis;
 
-/* "fp0-8", "fp1-16|fp1+0", "fp0-?" (offset-imprecise), "fp{0,2}-?" (imprecise), "_" (none). */
+/*
+ * The kernel's notation: "fp0-8", "fp1-16|fp1+0", "fp0 ?" (offset-imprecise),
+ * "IMP5" (imprecise, hex frame mask), "_" (none), "?" (unvisited).
+ */
 DF_API int df_arg_snprint(char *buf, size_t len, const struct df_arg *a);
 /* Location name: "r3", "sa0", "fp-8". */
 DF_API int df_arg_loc_snprint(char *buf, size_t len, unsigned loc);
@@ -46,9 +61,11 @@ DF_API bool df_arg_equal(const struct df_arg *a, const struct df_arg *b);
 DF_API bool df_arg_join(struct df_arg *a, const struct df_arg *b);
 
 /*
- * The incoming state of a context (its entry values: r1..r5 and the
- * caller's outgoing stack-arg slots) and the caller's spill slots at the
- * call, used for fills through parent-frame pointers.
+ * The call record of a context: loc[1..5] its entry values of r1..r5,
+ * loc[DF_ARG_SA0 + i] the caller's outgoing slot sa_i (the incoming stack
+ * argument i), loc[DF_ARG_SPILL0 + k] the caller's spill slot k at the call
+ * (used for fills through parent-frame pointers). Roots get a record of
+ * NONE values. NULL when the context does not exist.
  */
 DF_API const struct df_argtrack_state *
 df_argtrack_entry(const struct df_solver *s, uint32_t context);

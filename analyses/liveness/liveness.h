@@ -8,12 +8,26 @@
 
 #include "dataflow.h"
 
-/* ---- register liveness: backward, intraprocedural; state uint16_t ---- */
+/*
+ * ---- register liveness: backward, intraprocedural; state uint32_t ----
+ * Bit r: the low 32 bits of rN are live; bit 16 + r: its upper 32 bits
+ * (r0..r9; r10 is never tracked).
+ */
 extern DF_API const struct df_analysis df_regs_analysis;	/* "regs" */
 
 /* Registers live before pc (bit r = rN), joined over contexts; -ENOENT if unreached. */
 DF_API int df_regs_live_before(const struct df_solver *s, uint32_t pc, uint16_t *mask);
-/* The kernel's "Live regs before insn:" listing (one line per instruction). */
+/*
+ * Whether the instruction at pc writes a 32-bit subregister whose upper
+ * half is live after it (a JIT that does not zero-extend must do it).
+ */
+DF_API int df_regs_zext(const struct df_solver *s, uint32_t pc, bool *zext);
+/*
+ * The kernel's "Live regs before insn:" listing, one line per instruction
+ * ("%3d: " then r0..r9 as digit or '.', a space, "(%02x) " and the
+ * disassembly); unreached instructions show no live register, as in the
+ * kernel.
+ */
 DF_API int df_regs_dump(FILE *f, const struct df_solver *s);
 
 /* ---- half-slot stack liveness: "stack", requires "argtrack" ---- */
@@ -59,13 +73,16 @@ DF_API int df_halves_snprint(char *buf, size_t len, uint32_t frame,
 			     const struct df_halves *h);
 
 /*
- * Stack access of helper and kfunc arguments, for the recording pass:
- * 0 none, n > 0 reads n bytes, n < 0 writes -n bytes, DF_ACCESS_UNKNOWN
- * reads everything from the pointer up to the frame pointer.
+ * Stack access of argument arg (0-based: r1..r5, then the stack args) of
+ * the helper or kfunc call at pc, from the prototype table, with map sizes
+ * and constant size arguments as known before the call (argtrack is the
+ * solved "argtrack" analysis): 0 none, n > 0 reads n bytes, n < 0 writes -n
+ * bytes, DF_ACCESS_UNKNOWN reads everything from the pointer up to the
+ * frame pointer. -ENOENT: the callee is not in the table (the recording
+ * pass then reads every half of every frame).
  */
 #define DF_ACCESS_UNKNOWN INT64_MIN
-DF_API int df_helper_stack_access(int32_t helper_id, unsigned arg,
-				  const struct df_prog *prog, uint32_t pc,
-				  int64_t *size);
+DF_API int df_call_stack_access(const struct df_solver *argtrack, uint32_t pc,
+				unsigned arg, int64_t *size);
 
 #endif

@@ -18,6 +18,8 @@ struct kload_live {
 	uint16_t *mask;		/* per slot: bit r = rN live before it */
 	bool *have;		/* per slot: the listing has a line for it */
 	uint32_t cnt;		/* slots (prog->insn_cnt) */
+	bool accepted;		/* the kernel's verdict */
+	char reason[200];	/* when rejected: the log's error line */
 };
 
 /*

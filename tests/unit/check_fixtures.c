@@ -18,15 +18,15 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* FIXTURE=NAME runs only tests/fixtures/NAME.t. */
-static void discover(void)
+/* FIXTURE=NAME runs only DIR/NAME.t. */
+static void discover(const char *dir)
 {
 	const char *only = getenv("FIXTURE");
 	struct dirent *de;
-	DIR *d = opendir(FIXTURE_DIR);
+	DIR *d = opendir(dir);
 
 	if (!d) {
-		fprintf(stderr, "check_fixtures: cannot open %s\n", FIXTURE_DIR);
+		fprintf(stderr, "check_fixtures: cannot open %s\n", dir);
 		exit(EXIT_FAILURE);
 	}
 	while ((de = readdir(d))) {
@@ -38,7 +38,7 @@ static void discover(void)
 		if (only && (strncmp(de->d_name, only, n - 2) || strlen(only) != n - 2))
 			continue;
 		np = realloc(paths, (path_cnt + 1) * sizeof(*paths));
-		if (!np || asprintf(&np[path_cnt], "%s/%s", FIXTURE_DIR, de->d_name) < 0)
+		if (!np || asprintf(&np[path_cnt], "%s/%s", dir, de->d_name) < 0)
 			exit(EXIT_FAILURE);
 		paths = np;
 		path_cnt++;
@@ -114,6 +114,13 @@ START_TEST(runner_detects_mismatch)
 		"-- asm\nr0 = 0\nexit\n-- expect error\nlast insn is not an exit or jmp\n",
 		"-- asm\nr0 = 0\n-- expect error\nno such message\n",
 		"-- asm\nr0 = 0\nexit\n-- expect cfg nosuchprog\ndepth 1\n",
+		"-- asm\nr0 = 0\nexit\n-- expect regs\n1: ..........\n",
+		"-- asm\nr0 = *(u64 *)(r10 -8)\nexit\n-- expect stack\n"
+		"stack use/def subprog#0 bad (d0,cs0):\n0: (79) r0 = *(u64 *)(r10 -8) ; use: fp0-16\n",
+		"-- asm\nr0 = *(u64 *)(r10 -8)\nexit\n-- expect stack\n"
+		"stack use/def subprog#0 bad (d0,cs0):\nlive 1: fp0-8\n",
+		"-- asm\nr1 = r10\nexit\n-- expect argtrack\n1: r1=fp0-8\n",
+		"-- asm\nr0 = 0\nexit\n-- expect analyze-error\ncomplexity\n",
 	};
 	unsigned i;
 
@@ -140,7 +147,8 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	discover();
+	discover(FIXTURE_DIR);
+	discover(FIXTURE_DIR "/analysis");
 	tcase_add_test(unit, found_fixtures);
 	tcase_add_test(unit, parser);
 	tcase_add_test(unit, runner_detects_mismatch);

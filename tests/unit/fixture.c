@@ -5,6 +5,7 @@
  * entry in the kinds[] table and one check function.
  */
 #include "fixture.h"
+#include "fixture_int.h"
 
 #include "dataflow.h"
 
@@ -15,27 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What the pipeline produced for one program. */
-struct fx_ctx {
-	const struct fixture *fx;
-	const struct fx_section *asm_sec;
-	struct df_object *obj;
-	struct df_prog *prog;
-	struct df_cfg *cfg;
-	const char *failed;	/* stage that failed: asm, load, check, cfg; NULL */
-	char *diag;		/* diagnostics printed by the library */
-	size_t diag_len;
-	FILE *diag_f;
-};
-
-typedef int (*fx_check_fn)(struct fx_ctx *ctx, const struct fx_section *sec,
-			   FILE *report);
-
-struct fx_kind {
-	const char *name;
-	fx_check_fn check;	/* NULL for input sections */
-};
-
 static int check_cfg(struct fx_ctx *ctx, const struct fx_section *sec, FILE *report);
 static int check_error(struct fx_ctx *ctx, const struct fx_section *sec, FILE *report);
 
@@ -43,6 +23,10 @@ static const struct fx_kind kinds[] = {
 	{ "asm", NULL },
 	{ "expect cfg", check_cfg },
 	{ "expect error", check_error },
+	{ "expect regs", fx_check_regs },
+	{ "expect stack", fx_check_stack },
+	{ "expect argtrack", fx_check_argtrack },
+	{ "expect analyze-error", fx_check_analyze_error },
 };
 
 /* ------------------------------------------------------------------ */
@@ -100,7 +84,7 @@ static void fail_at(char *err, size_t len, const char *name, unsigned line,
 	snprintf(err, len, "%s:%u: %s", name, line, msg);
 }
 
-static bool blank_or_comment(const char *s, size_t n)
+bool fx_blank_or_comment(const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t' || *s == '\r')) {
 		s++;
@@ -137,7 +121,7 @@ int fixture_parse(const char *text, size_t len, const char *name,
 
 		line++;
 		if (n < 3 || strncmp(p, "-- ", 3)) {
-			if (!body && !blank_or_comment(p, n)) {
+			if (!body && !fx_blank_or_comment(p, n)) {
 				fail_at(err, err_len, name, line,
 					"text before the first section (start one with '-- asm')");
 				goto fail;
@@ -240,6 +224,7 @@ void fixture_free(struct fixture *fx)
 	}
 	free(fx->secs);
 	free(fx->path);
+	free(fx->asm_text);
 	memset(fx, 0, sizeof(*fx));
 }
 
@@ -247,28 +232,46 @@ void fixture_free(struct fixture *fx)
 /* Pipeline                                                           */
 /* ------------------------------------------------------------------ */
 
-static FILE *capture_f;
+FILE *fx_capture_f;
 
-static int capture(enum df_print_level level, const char *fmt, va_list ap)
+int fx_capture(enum df_print_level level, const char *fmt, va_list ap)
 {
-	if (level != DF_WARN || !capture_f)
+	if (level != DF_WARN || !fx_capture_f)
 		return 0;
-	return vfprintf(capture_f, fmt, ap);
+	return vfprintf(fx_capture_f, fmt, ap);
+}
+
+static char *padded_asm(const struct fx_section *s)
+{
+	size_t pad = s->line, n = strlen(s->body);
+	char *text = malloc(pad + n + 1);
+
+	if (text) {
+		memset(text, '\n', pad);
+		memcpy(text + pad, s->body, n + 1);
+	}
+	return text;
+}
+
+const char *fixture_asm(struct fixture *fx)
+{
+	unsigned i;
+
+	for (i = 0; i < fx->sec_cnt && !fx->asm_text; i++)
+		if (!fx->secs[i].kind->check)
+			fx->asm_text = padded_asm(&fx->secs[i]);
+	return fx->asm_text;
 }
 
 /* Assemble with the header lines blanked out so line numbers match the file. */
 static int assemble(struct fx_ctx *ctx)
 {
-	const struct fx_section *s = ctx->asm_sec;
-	size_t pad = s->line, n = strlen(s->body);
-	char *text = malloc(pad + n + 1);
+	char *text = padded_asm(ctx->asm_sec);
 	int err;
 
 	if (!text)
 		return -ENOMEM;
-	memset(text, '\n', pad);
-	memcpy(text + pad, s->body, n + 1);
-	err = df_asm(text, pad + n, ctx->fx->path, &ctx->obj);
+	err = df_asm(text, strlen(text), ctx->fx->path, &ctx->obj);
 	free(text);
 	return err;
 }
@@ -278,8 +281,8 @@ static void run_pipeline(struct fx_ctx *ctx, const struct fx_section *sec)
 {
 	df_print_fn old;
 
-	capture_f = ctx->diag_f;
-	old = df_set_print(capture);
+	fx_capture_f = ctx->diag_f;
+	old = df_set_print(fx_capture);
 	if (assemble(ctx)) {
 		ctx->failed = "asm";
 		goto out;
@@ -311,11 +314,13 @@ static void run_pipeline(struct fx_ctx *ctx, const struct fx_section *sec)
 out:
 	fflush(ctx->diag_f);
 	df_set_print(old);
-	capture_f = NULL;
+	fx_capture_f = NULL;
 }
 
 static void ctx_reset(struct fx_ctx *ctx)
 {
+	df_pipeline_free(ctx->pl);
+	ctx->pl = NULL;
 	df_cfg_free(ctx->cfg);
 	df_object_free(ctx->obj);
 	ctx->cfg = NULL;
@@ -334,13 +339,7 @@ static void ctx_reset(struct fx_ctx *ctx)
 /* Expectations                                                       */
 /* ------------------------------------------------------------------ */
 
-/* Meaningful lines: trailing blanks cut, blank and '#' lines dropped. */
-struct lines {
-	char **v;
-	size_t n;
-};
-
-static int split_lines(const char *s, struct lines *out)
+int fx_split_lines(const char *s, struct fx_lines *out)
 {
 	const char *p = s;
 
@@ -351,7 +350,7 @@ static int split_lines(const char *s, struct lines *out)
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 		char **v;
 
-		if (!blank_or_comment(p, n)) {
+		if (!fx_blank_or_comment(p, n)) {
 			while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
 				n--;
 			v = realloc(out->v, (out->n + 1) * sizeof(*v));
@@ -368,7 +367,7 @@ static int split_lines(const char *s, struct lines *out)
 	return 0;
 }
 
-static void free_lines(struct lines *l)
+void fx_free_lines(struct fx_lines *l)
 {
 	size_t i;
 
@@ -377,7 +376,7 @@ static void free_lines(struct lines *l)
 	free(l->v);
 }
 
-static void print_block(FILE *report, const char *title, const char *text)
+void fx_print_block(FILE *report, const char *title, const char *text)
 {
 	fprintf(report, "  %s:\n", title);
 	while (*text) {
@@ -389,33 +388,33 @@ static void print_block(FILE *report, const char *title, const char *text)
 	}
 }
 
-static int need_success(struct fx_ctx *ctx, const struct fx_section *sec,
+int fx_need_success(struct fx_ctx *ctx, const struct fx_section *sec,
 			FILE *report)
 {
 	if (!ctx->failed)
 		return 0;
 	fprintf(report, "%s:%u: '-- %s': the pipeline failed at %s\n", ctx->fx->path,
 		sec->line, sec->kind->name, ctx->failed);
-	print_block(report, "diagnostics", ctx->diag ? ctx->diag : "");
+	fx_print_block(report, "diagnostics", ctx->diag ? ctx->diag : "");
 	return 1;
 }
 
 static int check_cfg(struct fx_ctx *ctx, const struct fx_section *sec, FILE *report)
 {
-	struct lines want, got;
+	struct fx_lines want, got;
 	char *dump = NULL;
 	size_t dump_len = 0, i;
 	FILE *f;
 	int bad = 0;
 
-	if (need_success(ctx, sec, report))
+	if (fx_need_success(ctx, sec, report))
 		return 1;
 	f = open_memstream(&dump, &dump_len);
 	if (!f)
 		return 1;
 	df_cfg_dump(f, ctx->cfg);
 	fclose(f);
-	if (split_lines(sec->body, &want) || split_lines(dump, &got)) {
+	if (fx_split_lines(sec->body, &want) || fx_split_lines(dump, &got)) {
 		fprintf(report, "%s: out of memory\n", ctx->fx->path);
 		bad = 1;
 		goto out;
@@ -429,13 +428,13 @@ static int check_cfg(struct fx_ctx *ctx, const struct fx_section *sec, FILE *rep
 		fprintf(report, "%s:%u: '-- expect cfg': line %zu differs\n"
 			"  expected: %s\n  actual:   %s\n", ctx->fx->path, sec->line,
 			i + 1, w, g);
-		print_block(report, "actual dump", dump);
+		fx_print_block(report, "actual dump", dump);
 		bad = 1;
 		break;
 	}
 out:
-	free_lines(&want);
-	free_lines(&got);
+	fx_free_lines(&want);
+	fx_free_lines(&got);
 	free(dump);
 	return bad;
 }
@@ -443,7 +442,7 @@ out:
 /* Each expected line must occur in the diagnostics, in order. */
 static int check_error(struct fx_ctx *ctx, const struct fx_section *sec, FILE *report)
 {
-	struct lines want;
+	struct fx_lines want;
 	const char *pos = ctx->diag ? ctx->diag : "";
 	size_t i;
 	int bad = 0;
@@ -453,7 +452,7 @@ static int check_error(struct fx_ctx *ctx, const struct fx_section *sec, FILE *r
 			ctx->fx->path, sec->line);
 		return 1;
 	}
-	if (split_lines(sec->body, &want))
+	if (fx_split_lines(sec->body, &want))
 		return 1;
 	if (!want.n) {
 		fprintf(report, "%s:%u: '-- expect error' names no message\n",
@@ -469,10 +468,10 @@ static int check_error(struct fx_ctx *ctx, const struct fx_section *sec, FILE *r
 		}
 		fprintf(report, "%s:%u: '-- expect error': '%s' not found (failed at %s)\n",
 			ctx->fx->path, sec->line, want.v[i], ctx->failed);
-		print_block(report, "diagnostics", ctx->diag ? ctx->diag : "");
+		fx_print_block(report, "diagnostics", ctx->diag ? ctx->diag : "");
 		bad = 1;
 	}
-	free_lines(&want);
+	fx_free_lines(&want);
 	return bad;
 }
 

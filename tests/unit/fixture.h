@@ -19,6 +19,7 @@ struct fixture {
 	char *path;
 	struct fx_section *secs;
 	unsigned sec_cnt;
+	char *asm_text;		/* fixture_asm()'s result */
 };
 
 /*
@@ -29,6 +30,12 @@ int fixture_parse(const char *text, size_t len, const char *name,
 		  struct fixture *fx, char *err, size_t err_len);
 int fixture_load(const char *path, struct fixture *fx, char *err, size_t err_len);
 void fixture_free(struct fixture *fx);
+
+/*
+ * The '-- asm' section's text with the lines before it blanked, so that
+ * line numbers match the file; owned by fx. NULL when out of memory.
+ */
+const char *fixture_asm(struct fixture *fx);
 
 /*
  * Run every expectation. Returns the number of failed sections (0: pass);

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Constant registers, per subprogram (the kernel's pre-pass of §3.1): which
+ * register holds a known scalar, map or subprogram address before each
+ * call. The stack liveness takes map key/value sizes and constant size
+ * arguments from it, arg tracking the callbacks of §2.4.
+ *
+ * Lattice per register: UNVISITED < {SCALAR v, MAP m, FUNC s} < VARYING;
+ * two different constants join to VARYING. Forward, intraprocedural, a
+ * round-robin over each subprogram's reverse postorder until no block
+ * entry changes. Stored: block entry states while solving, then only the
+ * values of r0..r5 at each call instruction.
+ */
+#include "argtrack_int.h"
+#include "internal.h"
+
+#define NR 11
+
+struct cstate {
+	struct df_cval r[NR];
+};
+
+static bool cval_join(struct df_cval *a, const struct df_cval *b)
+{
+	if (b->kind == DF_CV_UNVISITED || a->kind == DF_CV_VARYING)
+		return false;
+	if (a->kind == DF_CV_UNVISITED) {
+		*a = *b;
+		return true;
+	}
+	if (a->kind == b->kind && a->val == b->val)
+		return false;
+	a->kind = DF_CV_VARYING;
+	a->val = 0;
+	return true;
+}
+
+static struct df_cval scalar(int64_t v)
+{
+	return (struct df_cval){ .val = v, .kind = DF_CV_SCALAR };
+}
+
+static struct df_cval varying(void)
+{
+	return (struct df_cval){ .kind = DF_CV_VARYING };
+}
+
+static bool alu(uint8_t op, uint64_t a, uint64_t b, uint64_t *out)
+{
+	switch (op) {
+	case DF_ADD: *out = a + b; return true;
+	case DF_SUB: *out = a - b; return true;
+	case DF_MUL: *out = a * b; return true;
+	case DF_OR:  *out = a | b; return true;
+	case DF_AND: *out = a & b; return true;
+	case DF_XOR: *out = a ^ b; return true;
+	case DF_LSH: *out = b < 64 ? a << b : 0; return b < 64;
+	case DF_RSH: *out = b < 64 ? a >> b : 0; return b < 64;
+	default: return false;
+	}
+}
+
+static void cxfer(const struct df_prog *prog, const struct df_cfg *cfg,
+		  uint32_t pc, struct cstate *s)
+{
+	const struct df_insn *in = &prog->insns[pc];
+	uint8_t cls = DF_CLASS(in->code), op = DF_OP(in->code);
+	struct df_insn_regs regs;
+	struct df_cval *d = &s->r[in->dst_reg < NR ? in->dst_reg : 0];
+
+	if (df_insn_is_ldimm64(in)) {
+		const struct df_map *m;
+
+		if (pc + 1 >= prog->insn_cnt || in->dst_reg >= NR)
+			return;
+		switch (in->src_reg) {
+		case 0:
+			*d = scalar((int64_t)(((uint64_t)(uint32_t)prog->insns[pc + 1].imm << 32) |
+					      (uint32_t)in->imm));
+			break;
+		case DF_PSEUDO_MAP_FD:
+		case DF_PSEUDO_MAP_IDX:
+			m = df_prog_map_at(prog, pc);
+			*d = m && prog->obj ? (struct df_cval){ .val = m - prog->obj->maps,
+								.kind = DF_CV_MAP } : varying();
+			break;
+		case DF_PSEUDO_FUNC:
+			*d = (struct df_cval){
+				.val = df_cfg_subprog_of(cfg, (uint32_t)((int64_t)pc + in->imm + 1)),
+				.kind = DF_CV_FUNC };
+			break;
+		default:
+			*d = varying();
+		}
+		return;
+	}
+	if ((cls == DF_ALU || cls == DF_ALU64) && in->dst_reg < NR && in->src_reg < NR) {
+		bool is64 = cls == DF_ALU64;
+		struct df_cval src = DF_SRC(in->code) == DF_K ?
+			scalar(is64 ? (int64_t)in->imm : (int64_t)(uint32_t)in->imm) :
+			s->r[in->src_reg];
+		uint64_t v;
+
+		if (op == DF_MOV && in->off == 0) {
+			if (is64 || src.kind == DF_CV_SCALAR)
+				*d = is64 ? src : scalar((uint32_t)src.val);
+			else
+				*d = varying();
+			return;
+		}
+		if (op != DF_MOV && op != DF_NEG && op != DF_END &&
+		    d->kind == DF_CV_SCALAR && src.kind == DF_CV_SCALAR &&
+		    alu(op, (uint64_t)d->val, (uint64_t)src.val, &v)) {
+			*d = scalar(is64 ? (int64_t)v : (int64_t)(uint32_t)v);
+			return;
+		}
+	}
+	df_insn_regs(in, DF_MAX_REG_ARGS, &regs);
+	for (int r = 0; r < NR; r++)
+		if (regs.def & (1u << r))
+			s->r[r] = varying();
+}
+
+static int cmp_call(const void *a, const void *b)
+{
+	const struct df_call_consts *x = a, *y = b;
+
+	return x->pc < y->pc ? -1 : x->pc > y->pc;
+}
+
+static int record_calls(const struct df_prog *prog, const struct df_cfg *cfg,
+			const struct df_block *b, struct cstate s,
+			struct df_consts *out)
+{
+	for (uint32_t pc = b->start; pc < b->end; pc += df_insn_slots(&prog->insns[pc])) {
+		if (df_insn_is_call(&prog->insns[pc])) {
+			if (df_array_push(out->calls, out->call_cnt))
+				return -ENOMEM;
+			out->calls[out->call_cnt].pc = pc;
+			memcpy(out->calls[out->call_cnt].r, s.r, sizeof(out->calls[0].r));
+			out->call_cnt++;
+		}
+		cxfer(prog, cfg, pc, &s);
+	}
+	return 0;
+}
+
+static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
+			 const struct df_subprog *sp, struct cstate *in,
+			 struct df_consts *out)
+{
+	bool changed = true;
+
+	if (!sp->rpo_cnt)
+		return 0;
+	for (uint32_t i = 0; i < sp->rpo_cnt; i++)
+		memset(&in[sp->rpo[i]], 0, sizeof(*in));
+	for (int r = 0; r < NR; r++)
+		in[sp->rpo[0]].r[r] = varying();
+	while (changed) {
+		changed = false;
+		for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
+			const struct df_block *b = &cfg->blocks[sp->rpo[i]];
+			struct cstate s = in[sp->rpo[i]];
+
+			for (uint32_t pc = b->start; pc < b->end;
+			     pc += df_insn_slots(&prog->insns[pc]))
+				cxfer(prog, cfg, pc, &s);
+			for (uint32_t e = 0; e < b->succ_cnt; e++) {
+				const struct df_edge *ed = &cfg->edges[b->succ[e]];
+
+				if (ed->kind != DF_EDGE_FALLTHROUGH && ed->kind != DF_EDGE_TAKEN)
+					continue;
+				for (int r = 0; r < NR; r++)
+					changed |= cval_join(&in[ed->to].r[r], &s.r[r]);
+			}
+		}
+	}
+	for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
+		int err = record_calls(prog, cfg, &cfg->blocks[sp->rpo[i]],
+				       in[sp->rpo[i]], out);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int df_consts_compute(const struct df_prog *prog, const struct df_cfg *cfg,
+		      struct df_consts *out)
+{
+	struct cstate *in;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	in = calloc(cfg->block_cnt ? cfg->block_cnt : 1, sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < cfg->subprog_cnt && !err; i++)
+		err = solve_subprog(prog, cfg, &cfg->subprogs[i], in, out);
+	free(in);
+	if (err) {
+		df_consts_free(out);
+		return err;
+	}
+	if (out->call_cnt)
+		qsort(out->calls, out->call_cnt, sizeof(*out->calls), cmp_call);
+	return 0;
+}
+
+void df_consts_free(struct df_consts *c)
+{
+	free(c->calls);
+	c->calls = NULL;
+	c->call_cnt = 0;
+}
+
+const struct df_call_consts *df_consts_at(const struct df_consts *c, uint32_t pc)
+{
+	uint32_t lo = 0, hi = c->call_cnt;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (c->calls[mid].pc < pc)
+			lo = mid + 1;
+		else if (c->calls[mid].pc > pc)
+			hi = mid;
+		else
+			return &c->calls[mid];
+	}
+	return NULL;
+}
+
+bool df_callback_helper(const struct df_insn *insn, int *cb_reg,
+			int *caller_reg, int *callee_reg)
+{
+	if (insn->code != (DF_JMP | DF_CALL) || insn->src_reg != DF_PSEUDO_HELPER)
+		return false;
+	switch (insn->imm) {
+	case 181:	/* bpf_loop(nr, cb, ctx, flags) */
+	case 209:	/* bpf_user_ringbuf_drain(map, cb, ctx, flags) */
+		*cb_reg = 2, *caller_reg = 3, *callee_reg = 2;
+		return true;
+	case 164:	/* bpf_for_each_map_elem(map, cb, ctx, flags) */
+		*cb_reg = 2, *caller_reg = 3, *callee_reg = 4;
+		return true;
+	case 180:	/* bpf_find_vma(task, addr, cb, ctx, flags) */
+		*cb_reg = 3, *caller_reg = 4, *callee_reg = 3;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int df_callback_subprog(const struct df_prog *prog, const struct df_consts *c,
+			uint32_t pc, int *caller_reg, int *callee_reg)
+{
+	const struct df_call_consts *cc;
+	int cb;
+
+	if (!df_callback_helper(&prog->insns[pc], &cb, caller_reg, callee_reg))
+		return -1;
+	cc = df_consts_at(c, pc);
+	if (!cc || cc->r[cb].kind != DF_CV_FUNC)
+		return -2;
+	return (int)cc->r[cb].val;
+}

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Half-slot stack liveness ("stack", requires "argtrack"), semantics
+ * §3.6-§3.11, the kernel's per-instance may_read / must_write /
+ * live_before masks.
+ *
+ * Lattice: sets of 4-byte halves (128 per frame), ordered by inclusion,
+ * join = union, bottom = empty. Direction: backward.
+ *   live_before(i) = may_read(i) | (live_after(i) & ~must_write(i))
+ * The instance masks are built when the solver starts (init): the
+ * recording pass over the converged arg tracking, callee summaries, the
+ * merge of the variants of one (callsite, depth) key and the per-frame
+ * fixpoints follow the kernel's recursion order (stack_instances.c), which
+ * the engine's contexts cannot express: an instance is not a context, its
+ * frame count varies, and a merge must recompute a fixpoint in the middle
+ * of its caller's recording. The engine then solves, per subprogram and
+ * context-insensitively, the liveness of the subprogram's own frame with
+ * may_read joined and must_write intersected over all its instances: the
+ * state stored per instruction is that own-frame set (struct df_halves).
+ */
+#include "stack_int.h"
+#include "stack_priv.h"
+#include "internal.h"
+
+#include <stdio.h>
+
+static int cmp_child(const void *a, const void *b)
+{
+	const struct df_stack_child *x = a, *y = b;
+
+	if (x->parent != y->parent)
+		return x->parent < y->parent ? -1 : 1;
+	return x->callsite < y->callsite ? -1 : x->callsite > y->callsite;
+}
+
+uint32_t df_stack_child(const struct df_stack_priv *p, uint32_t parent,
+			uint32_t callsite)
+{
+	struct df_stack_child key = { parent, callsite, 0 };
+	const struct df_stack_child *c;
+
+	if (!p->child_cnt)
+		return UINT32_MAX;
+	c = bsearch(&key, p->children, p->child_cnt, sizeof(key), cmp_child);
+	return c ? c->ctx : UINT32_MAX;
+}
+
+static int build_children(struct df_stack_priv *p)
+{
+	uint32_t n = df_solver_context_cnt(p->at);
+
+	for (uint32_t c = 0; c < n; c++) {
+		struct df_context_info ci;
+
+		if (df_solver_context(p->at, c, &ci) || ci.parent == UINT32_MAX)
+			continue;
+		if (df_array_push(p->children, p->child_cnt))
+			return -ENOMEM;
+		p->children[p->child_cnt++] = (struct df_stack_child){
+			ci.parent, ci.callsite, c };
+	}
+	if (p->child_cnt)
+		qsort(p->children, p->child_cnt, sizeof(*p->children), cmp_child);
+	return 0;
+}
+
+/* may_read joined and must_write intersected over the instances of each subprogram. */
+static int own_summary(struct df_stack_priv *p)
+{
+	uint32_t n = p->prog->insn_cnt;
+	uint8_t *seen;
+
+	p->own_use = calloc(n ? n : 1, sizeof(*p->own_use));
+	p->own_def = calloc(n ? n : 1, sizeof(*p->own_def));
+	seen = calloc(n ? n : 1, 1);
+	if (!p->own_use || !p->own_def || !seen) {
+		free(seen);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < p->inst_cnt; i++) {
+		const struct df_stack_inst *in = &p->insts[i];
+		const struct df_frame_masks *fm = in->sink.frames[in->depth];
+
+		for (uint32_t k = 0; k < in->sink.insn_cnt; k++) {
+			uint32_t pc = in->sink.start + k;
+			struct df_halves u = { { 0, 0 } }, d = { { 0, 0 } };
+
+			if (fm) {
+				u = fm[k].may_read;
+				d = fm[k].must_write;
+			}
+			for (int w = 0; w < 2; w++) {
+				p->own_use[pc].w[w] |= u.w[w];
+				p->own_def[pc].w[w] = seen[pc] ?
+					p->own_def[pc].w[w] & d.w[w] : d.w[w];
+			}
+			seen[pc] = 1;
+		}
+	}
+	free(seen);
+	return 0;
+}
+
+static void st_fini(void *priv)
+{
+	struct df_stack_priv *p = priv;
+
+	if (!p)
+		return;
+	df_stack_insts_free(p);
+	for (uint32_t i = 0; p->po && i < p->cfg->subprog_cnt; i++)
+		free(p->po[i]);
+	free(p->po);
+	free(p->po_cnt);
+	free(p->children);
+	free(p->own_use);
+	free(p->own_def);
+	free(p);
+}
+
+static int st_init(const struct df_ctx *c, void **out)
+{
+	struct df_stack_priv *p = calloc(1, sizeof(*p));
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	p->prog = c->prog;
+	p->cfg = c->cfg;
+	p->at = df_solver_dep(c->solver, "argtrack");
+	if (!p->at || df_solver_analysis(p->at) != &df_argtrack_analysis) {
+		df_prog_err(c->prog, -1, "stack: the argtrack analysis is missing");
+		free(p);
+		return -ENOENT;
+	}
+	p->atp = df_solver_priv(p->at);
+	p->po = calloc(c->cfg->subprog_cnt + 1, sizeof(*p->po));
+	p->po_cnt = calloc(c->cfg->subprog_cnt + 1, sizeof(*p->po_cnt));
+	err = !p->po || !p->po_cnt || !p->atp ? -ENOMEM : 0;
+	if (!err && p->atp->err) {
+		/* the complexity limit was reported when it was hit */
+		if (p->atp->err != -E2BIG)
+			df_prog_err(c->prog, p->atp->err_pc, "argtrack: %s",
+				    p->atp->err == -ENOMEM ? "out of memory" :
+				    "a call from frame 7 passes a stack pointer");
+		err = p->atp->err;
+	}
+	if (!err)
+		err = build_children(p);
+	if (!err)
+		err = df_stack_run(p);
+	if (!err)
+		err = own_summary(p);
+	if (err) {
+		st_fini(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+static void st_bottom(const struct df_ctx *c, void *s)
+{
+	(void)c;
+	memset(s, 0, sizeof(struct df_halves));
+}
+
+static bool st_join(const struct df_ctx *c, void *dst, const void *src)
+{
+	struct df_halves *d = dst;
+	const struct df_halves *s = src;
+	struct df_halves o = *d;
+
+	(void)c;
+	d->w[0] |= s->w[0];
+	d->w[1] |= s->w[1];
+	return o.w[0] != d->w[0] || o.w[1] != d->w[1];
+}
+
+static void st_transfer(const struct df_ctx *c, uint32_t pc, const void *in,
+			void *out)
+{
+	const struct df_stack_priv *p = c->priv;
+	const struct df_halves *a = in;
+	struct df_halves *b = out;
+
+	for (int w = 0; w < 2; w++)
+		b->w[w] = p->own_use[pc].w[w] | (a->w[w] & ~p->own_def[pc].w[w]);
+}
+
+static void st_print(const struct df_ctx *c, const void *s, FILE *f)
+{
+	char buf[1024];
+
+	df_halves_snprint(buf, sizeof(buf), c->depth, s);
+	fputs(buf, f);
+}
+
+static const char *const st_deps[] = { "argtrack", NULL };
+
+DF_API const struct df_analysis df_stack_analysis = {
+	.sz = sizeof(struct df_analysis),
+	.name = "stack",
+	.summary = "half-slot stack liveness per (callsite, depth) instance",
+	.dir = DF_BACKWARD,
+	.state_size = sizeof(struct df_halves),
+	.requires = st_deps,
+	.ctx_mode = DF_CTX_NONE,
+	.init = st_init,
+	.fini = st_fini,
+	.bottom = st_bottom,
+	.boundary = st_bottom,
+	.join = st_join,
+	.print = st_print,
+	.transfer = st_transfer,
+};
+
+static const struct df_stack_priv *priv_of(const struct df_solver *s)
+{
+	if (!s || df_solver_analysis(s) != &df_stack_analysis)
+		return NULL;
+	return df_solver_priv(s);
+}
+
+uint32_t df_stack_instance_cnt(const struct df_solver *s)
+{
+	const struct df_stack_priv *p = priv_of(s);
+
+	return p ? p->inst_cnt : 0;
+}
+
+int df_stack_instance(const struct df_solver *s, uint32_t i,
+		      struct df_stack_instance *out)
+{
+	const struct df_stack_priv *p = priv_of(s);
+
+	if (!p || i >= p->inst_cnt)
+		return -EINVAL;
+	out->subprog = p->insts[i].subprog;
+	out->callsite = p->insts[i].callsite;
+	out->depth = p->insts[i].depth;
+	return 0;
+}
+
+int df_stack_masks(const struct df_solver *s, uint32_t i, uint32_t pc,
+		   uint32_t frame, struct df_halves *use, struct df_halves *def,
+		   struct df_halves *live)
+{
+	const struct df_stack_priv *p = priv_of(s);
+	const struct df_stack_inst *in;
+	const struct df_frame_masks *m;
+	struct df_frame_masks zero = { { { 0, 0 } }, { { 0, 0 } }, { { 0, 0 } } };
+
+	if (!p || i >= p->inst_cnt)
+		return -EINVAL;
+	in = &p->insts[i];
+	if (frame > in->depth || pc < in->sink.start ||
+	    pc - in->sink.start >= in->sink.insn_cnt)
+		return -EINVAL;
+	if (!p->cfg->blocks[p->cfg->block_of[pc]].reachable)
+		return -ENOENT;
+	m = in->sink.frames[frame] ? &in->sink.frames[frame][pc - in->sink.start] : &zero;
+	if (use)
+		*use = m->may_read;
+	if (def)
+		*def = m->must_write;
+	if (live)
+		*live = m->live_before;
+	return 0;
+}
+
+static const struct df_stack_inst *find(const struct df_stack_priv *p,
+					uint32_t callsite, uint32_t depth)
+{
+	uint32_t lo = 0, hi = p->inst_cnt;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct df_stack_inst *in = &p->insts[mid];
+
+		if (in->callsite < callsite || (in->callsite == callsite && in->depth < depth))
+			lo = mid + 1;
+		else if (in->callsite == callsite && in->depth == depth)
+			return in;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The instance that verifier frame j runs in (§2.3): by decreasing depth. */
+static const struct df_stack_inst *lookup(const struct df_stack_priv *p,
+					  const uint32_t *pcs,
+					  const uint32_t *callsites, uint32_t j)
+{
+	uint32_t start;
+
+	if (pcs[j] >= p->prog->insn_cnt)
+		return NULL;
+	start = p->cfg->subprogs[df_cfg_subprog_of(p->cfg, pcs[j])].start;
+	for (uint32_t d = j;; d--) {
+		const struct df_stack_inst *in =
+			find(p, d > 0 ? callsites[j] : start, d);
+
+		if (in || d == 0)
+			return in;
+	}
+}
+
+static bool live_at(const struct df_stack_inst *in, uint32_t pc, uint32_t frame,
+		    uint32_t h)
+{
+	const struct df_frame_masks *fm = in->sink.frames[frame];
+
+	if (!fm || pc < in->sink.start || pc - in->sink.start >= in->sink.insn_cnt)
+		return false;
+	return df_halves_test(&fm[pc - in->sink.start].live_before, h);
+}
+
+bool df_stack_alive(const struct df_solver *s, const uint32_t *pcs,
+		    const uint32_t *callsites, uint32_t cur, uint32_t F,
+		    uint32_t h)
+{
+	const struct df_stack_priv *p = priv_of(s);
+	const struct df_stack_inst *in;
+	uint32_t rel;
+	int cb, from, to;
+
+	if (!p || cur >= DF_MAX_CALL_FRAMES || F > cur)
+		return true;
+	in = lookup(p, pcs, callsites, cur);
+	if (!in)
+		return true;
+	rel = F + in->depth - cur;
+	if (F + in->depth >= cur && rel <= in->depth && live_at(in, pcs[cur], rel, h))
+		return true;
+	for (uint32_t i = F; i < cur; i++) {
+		uint32_t cs = pcs[i];
+
+		in = lookup(p, pcs, callsites, i);
+		if (!in || F + in->depth < i || F + in->depth - i > in->depth)
+			return true;
+		rel = F + in->depth - i;
+		if (cs >= p->prog->insn_cnt)
+			return true;
+		if (df_callback_helper(&p->prog->insns[cs], &cb, &from, &to) ?
+		    live_at(in, cs, rel, h) : live_at(in, cs + 1, rel, h))
+			return true;
+	}
+	return false;
+}
+
+int df_halves_snprint(char *buf, size_t len, uint32_t frame,
+		      const struct df_halves *h)
+{
+	int tot = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (int spi = 0; spi < DF_HALVES / 2; spi++) {
+		bool lo = df_halves_test(h, 2 * spi), hi = df_halves_test(h, 2 * spi + 1);
+		const char *sp = tot ? " " : "";
+		int n;
+
+		if (!lo && !hi)
+			continue;
+		if (!lo || !hi) {
+			n = snprintf(len > (size_t)tot ? buf + tot : NULL,
+				     len > (size_t)tot ? len - tot : 0, "%sfp%u%dh",
+				     sp, frame, -8 * (spi + 1) + (lo ? 4 : 0));
+		} else if (spi + 2 < DF_HALVES / 2 && df_halves_test(h, 2 * spi + 2) &&
+			   df_halves_test(h, 2 * spi + 3) && df_halves_test(h, 2 * spi + 4) &&
+			   df_halves_test(h, 2 * spi + 5)) {
+			int first = spi;
+
+			while (spi + 1 < DF_HALVES / 2 && df_halves_test(h, 2 * spi + 2) &&
+			       df_halves_test(h, 2 * spi + 3))
+				spi++;
+			n = snprintf(len > (size_t)tot ? buf + tot : NULL,
+				     len > (size_t)tot ? len - tot : 0, "%sfp%u%d..%d",
+				     sp, frame, -8 * (first + 1), -8 * (spi + 1));
+		} else {
+			n = snprintf(len > (size_t)tot ? buf + tot : NULL,
+				     len > (size_t)tot ? len - tot : 0, "%sfp%u%d",
+				     sp, frame, -8 * (spi + 1));
+		}
+		if (n < 0)
+			return n;
+		tot += n;
+	}
+	return tot;
+}
+
+int df_call_stack_access(const struct df_solver *argtrack, uint32_t pc,
+			 unsigned arg, int64_t *size)
+{
+	const struct df_argtrack_priv *p;
+
+	if (!argtrack || df_solver_analysis(argtrack) != &df_argtrack_analysis)
+		return -EINVAL;
+	p = df_solver_priv(argtrack);
+	if (!p || pc >= p->cfg->prog->insn_cnt)
+		return -EINVAL;
+	return df_proto_access(p->cfg->prog, pc, arg,
+			       df_consts_at(&p->consts, pc), size);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internal interfaces of the half-slot stack liveness. */
+#ifndef DF_STACK_INT_H
+#define DF_STACK_INT_H
+
+#include "liveness.h"
+#include "argtrack_int.h"
+
+/* ---- protos.c: stack access of helper and kfunc arguments ---- */
+/* Parameters of the call at pc (helper or kfunc): its table count, else 5. */
+int df_proto_nparams(const struct df_prog *prog, uint32_t pc);
+/* Access of argument arg; -ENOENT when the callee is not in the table. */
+int df_proto_access(const struct df_prog *prog, uint32_t pc, unsigned arg,
+		    const struct df_call_consts *cc, int64_t *size);
+
+/* ---- stack_record.c: half-slot arithmetic and the recording pass ---- */
+static inline void df_halves_set_range(struct df_halves *h, int lo, int hi)
+{
+	if (lo < 0)
+		lo = 0;
+	if (hi > DF_HALVES - 1)
+		hi = DF_HALVES - 1;
+	for (int i = lo; i <= hi; i++)
+		h->w[i / 64] |= 1ull << (i % 64);
+}
+
+static inline bool df_halves_test(const struct df_halves *h, uint32_t i)
+{
+	return i < DF_HALVES && (h->w[i / 64] >> (i % 64)) & 1;
+}
+
+static inline bool df_halves_empty(const struct df_halves *h)
+{
+	return !h->w[0] && !h->w[1];
+}
+
+/* Masks of one frame at one instruction. */
+struct df_frame_masks {
+	struct df_halves may_read, must_write, live_before;
+};
+
+/* Where a recording pass writes: frames 0..depth, each insn_cnt entries (lazily). */
+struct df_rec_sink {
+	struct df_frame_masks *frames[DF_MAX_CALL_FRAMES];
+	uint32_t start, insn_cnt;
+	uint32_t depth;
+};
+
+/*
+ * §3.7 on one offset: fp_off from the frame's r10, bytes > 0 a read,
+ * < 0 a write of -bytes, DF_ACCESS_UNKNOWN a read up to r10.
+ */
+void df_halves_access(struct df_halves *use, struct df_halves *def,
+		      int64_t fp_off, int64_t bytes);
+
+struct df_frame_masks *df_sink_masks(struct df_rec_sink *k, uint32_t frame,
+				     uint32_t pc);
+int df_sink_read_all(struct df_rec_sink *k, uint32_t frame, uint32_t pc);
+/* §3.6 for a pointer value: one access of `bytes` through p. */
+int df_record_arg(struct df_rec_sink *k, uint32_t pc, const struct df_arg *p,
+		  int64_t bytes);
+/*
+ * The recording pass on one reached instruction with its in-state:
+ * loads, stores, atomics, helper and kfunc calls.
+ */
+int df_record_insn(struct df_rec_sink *k, const struct df_prog *prog,
+		   const struct df_consts *consts, uint32_t pc,
+		   const struct df_argtrack_state *in);
+
+#endif

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The recording pass of the stack liveness (semantics §3.6-§3.8): each
+ * reached instruction, with its converged arg-tracking in-state, adds to
+ * may_read ("use") and must_write ("def") of the frames it may touch.
+ *
+ * Half h of a frame is [r10 - 4(h+1), r10 - 4h); 128 halves per frame.
+ * A read marks every half it touches, a write defines only the halves it
+ * covers entirely, and only through a pointer with exactly one offset.
+ * Offset-imprecise reads take the whole frame; imprecise pointers take
+ * every frame of their mask (writes included, as the kernel does).
+ */
+#include "stack_int.h"
+#include "internal.h"
+
+void df_halves_access(struct df_halves *use, struct df_halves *def,
+		      int64_t fp_off, int64_t bytes)
+{
+	int64_t dist = -fp_off, lo, hi;
+
+	if (fp_off >= 0 || bytes == 0)
+		return;
+	if (bytes == DF_ACCESS_UNKNOWN) {
+		hi = (dist - 1) / 4;
+		df_halves_set_range(use, 0, hi > DF_HALVES ? DF_HALVES : (int)hi);
+		return;
+	}
+	if (bytes > 0) {
+		hi = (dist - 1) / 4;
+		lo = (dist - bytes) / 4;
+		if (lo < 0)
+			lo = 0;
+		if (lo < DF_HALVES)
+			df_halves_set_range(use, (int)lo, hi > DF_HALVES ? DF_HALVES : (int)hi);
+		return;
+	}
+	bytes = -bytes;
+	hi = dist / 4 - 1;
+	lo = (dist - bytes + 3) / 4;
+	if (dist - bytes + 3 < 0 || lo < 0)
+		lo = 0;
+	if (lo <= hi && lo < DF_HALVES)
+		df_halves_set_range(def, (int)lo, hi > DF_HALVES ? DF_HALVES : (int)hi);
+}
+
+struct df_frame_masks *df_sink_masks(struct df_rec_sink *k, uint32_t frame,
+				     uint32_t pc)
+{
+	if (frame > k->depth || pc < k->start || pc - k->start >= k->insn_cnt)
+		return NULL;
+	if (!k->frames[frame]) {
+		k->frames[frame] = calloc(k->insn_cnt, sizeof(struct df_frame_masks));
+		if (!k->frames[frame])
+			return NULL;
+	}
+	return &k->frames[frame][pc - k->start];
+}
+
+int df_sink_read_all(struct df_rec_sink *k, uint32_t frame, uint32_t pc)
+{
+	struct df_frame_masks *m = df_sink_masks(k, frame, pc);
+
+	if (!m)
+		return -ENOMEM;
+	m->may_read.w[0] = m->may_read.w[1] = UINT64_MAX;
+	return 0;
+}
+
+static int record_imprecise(struct df_rec_sink *k, uint32_t pc, uint16_t mask)
+{
+	for (uint32_t f = 0; f <= k->depth && f < 16; f++) {
+		int err;
+
+		if (!(mask & (1u << f)))
+			continue;
+		err = df_sink_read_all(k, f, pc);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int df_record_arg(struct df_rec_sink *k, uint32_t pc, const struct df_arg *p,
+		  int64_t bytes)
+{
+	struct df_frame_masks *m;
+
+	if (bytes == 0)
+		return 0;
+	if (p->frame == DF_ARG_IMPRECISE)
+		return record_imprecise(k, pc, p->mask);
+	if (p->frame < 0 || (uint32_t)p->frame > k->depth)
+		return 0;
+	if (p->off_cnt == 0) {
+		if (bytes > 0 || bytes == DF_ACCESS_UNKNOWN)
+			return df_sink_read_all(k, (uint32_t)p->frame, pc);
+		return 0;
+	}
+	if (bytes != DF_ACCESS_UNKNOWN && bytes < 0 && p->off_cnt != 1)
+		return 0;
+	m = df_sink_masks(k, (uint32_t)p->frame, pc);
+	if (!m)
+		return -ENOMEM;
+	for (int i = 0; i < p->off_cnt; i++)
+		df_halves_access(&m->may_read, &m->must_write, p->off[i], bytes);
+	return 0;
+}
+
+static int size_bytes(uint8_t code)
+{
+	switch (DF_SIZE(code)) {
+	case DF_B: return 1;
+	case DF_H: return 2;
+	case DF_W: return 4;
+	default: return 8;
+	}
+}
+
+static int record_mem(struct df_rec_sink *k, const struct df_insn *in,
+		      uint32_t pc, const struct df_argtrack_state *st)
+{
+	int64_t sz = size_bytes(in->code);
+	struct df_arg p;
+	int reg;
+
+	if (df_insn_is_stack_arg(in))
+		return 0;
+	switch (DF_CLASS(in->code)) {
+	case DF_LDX:
+		reg = in->src_reg;
+		break;
+	case DF_STX:
+		if (DF_MODE(in->code) == DF_ATOMIC) {
+			if (in->imm == DF_STORE_REL)
+				sz = -sz;
+			reg = in->imm == DF_LOAD_ACQ ? in->src_reg : in->dst_reg;
+		} else {
+			reg = in->dst_reg;
+			sz = -sz;
+		}
+		break;
+	case DF_ST:
+		reg = in->dst_reg;
+		sz = -sz;
+		break;
+	default:
+		return 0;
+	}
+	if (reg > DF_REG_FP)
+		return 0;
+	p = st->loc[reg];
+	if (p.off_cnt > 0) {
+		for (int i = 0; i < p.off_cnt; i++) {
+			if (df_arg_add(p.off[i], in->off, &p.off[i])) {
+				p = df_arg_off_imprecise(p.frame);
+				break;
+			}
+		}
+	}
+	return df_record_arg(k, pc, &p, sz);
+}
+
+static int read_all_frames(struct df_rec_sink *k, uint32_t pc)
+{
+	for (uint32_t f = 0; f <= k->depth; f++) {
+		int err = df_sink_read_all(k, f, pc);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int record_call(struct df_rec_sink *k, const struct df_prog *prog,
+		       const struct df_consts *consts, uint32_t pc,
+		       const struct df_argtrack_state *st)
+{
+	const struct df_call_consts *cc = df_consts_at(consts, pc);
+	int np = df_proto_nparams(prog, pc);
+
+	for (int a = 0; a < np && a < DF_MAX_REG_ARGS + DF_ARG_NSA; a++) {
+		const struct df_arg *p = a < DF_MAX_REG_ARGS ?
+			&st->loc[a + 1] : &st->loc[DF_ARG_SA0 + a - DF_MAX_REG_ARGS];
+		int64_t bytes;
+		int err;
+
+		if (!df_arg_is_fp(p))
+			continue;
+		if (df_proto_access(prog, pc, (unsigned)a, cc, &bytes))
+			err = read_all_frames(k, pc);
+		else
+			err = df_record_arg(k, pc, p, bytes);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int df_record_insn(struct df_rec_sink *k, const struct df_prog *prog,
+		   const struct df_consts *consts, uint32_t pc,
+		   const struct df_argtrack_state *in)
+{
+	const struct df_insn *insn = &prog->insns[pc];
+	int from, to, err;
+
+	err = record_mem(k, insn, pc, in);
+	if (err || insn->code != (DF_JMP | DF_CALL))
+		return err;
+	if (insn->src_reg == DF_PSEUDO_HELPER || insn->src_reg == DF_PSEUDO_KFUNC_CALL) {
+		err = record_call(k, prog, consts, pc, in);
+		if (err)
+			return err;
+	}
+	/* a callback chosen at run time may read any frame through its context */
+	if (df_callback_subprog(prog, consts, pc, &from, &to) == -2 &&
+	    in->loc[from].frame != DF_ARG_NONE)
+		return read_all_frames(k, pc);
+	return 0;
+}

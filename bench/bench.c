@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * make bench: run argtrack + stack + regs over each program of the given
+ * files (directories are walked) and print one table line per program:
+ * instructions, analysis time, instructions per second, peak memory per
+ * instruction. Each program runs in a forked child so that its peak RSS
+ * (getrusage ru_maxrss, minus the child's RSS at the start) is its own.
+ * Time covers df_pipeline_new + the three analyses, not loading the file.
+ *
+ *   bench [-q] FILE|DIR...      (-q: only the totals)
+ */
+#include "dataflow.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NANALYSES 3
+static const char *const names[NANALYSES] = { "argtrack", "stack", "regs" };
+
+struct sample {
+	int status;		/* 0 ok, else -errno of the pipeline */
+	double seconds;
+	double each[NANALYSES];	/* seconds per analysis, in names[] order */
+	long rss_kb;		/* peak RSS growth */
+};
+
+struct totals {
+	unsigned progs, ok, failed;
+	uint64_t insns;
+	double seconds;
+	double each[NANALYSES];
+};
+
+static bool quiet;
+
+static int silent(enum df_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long maxrss_kb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* The child: analyse, report a sample through the pipe. */
+static void run_child(const struct df_prog *prog, int fd)
+{
+	struct sample s = { 0 };
+	struct df_pipeline *p = NULL;
+	long rss0 = maxrss_kb();
+	double t0 = now();
+	unsigned i;
+	int err;
+
+	err = df_pipeline_new(prog, NULL, &p);
+	for (i = 0; !err && i < NANALYSES; i++) {
+		double t1 = now();
+
+		/* argtrack runs first, so stack's time is its own. */
+		err = df_pipeline_run(p, names[i]);
+		s.each[i] = now() - t1;
+	}
+	s.seconds = now() - t0;
+	s.rss_kb = maxrss_kb() - rss0;
+	s.status = err;
+	df_pipeline_free(p);
+	if (write(fd, &s, sizeof(s)) != (ssize_t)sizeof(s))
+		_exit(3);
+	_exit(0);
+}
+
+static int measure(const struct df_prog *prog, struct sample *s)
+{
+	int fds[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(fds))
+		return -errno;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -errno;
+	}
+	if (!pid) {
+		close(fds[0]);
+		run_child(prog, fds[1]);
+	}
+	close(fds[1]);
+	n = read(fds[0], s, sizeof(*s));
+	close(fds[0]);
+	waitpid(pid, &st, 0);
+	if (n != (ssize_t)sizeof(*s))
+		return -ECHILD;
+	return 0;
+}
+
+static void bench_file(const char *path, struct totals *t)
+{
+	struct df_object *obj;
+	uint32_t i;
+
+	if (df_object_open(path, NULL, &obj)) {
+		printf("%-58s cannot be opened\n", path);
+		return;
+	}
+	for (i = 0; i < obj->prog_cnt; i++) {
+		const struct df_prog *prog = &obj->progs[i];
+		char name[256];
+		struct sample s;
+		int err;
+
+		if (prog->err)
+			continue;
+		snprintf(name, sizeof(name), "%s:%s", path, prog->name);
+		t->progs++;
+		err = measure(prog, &s);
+		if (!err)
+			err = s.status;
+		if (err) {
+			t->failed++;
+			if (!quiet)
+				printf("%-58s %9u  failed: %s\n", name, prog->insn_cnt,
+				       strerror(-err));
+			continue;
+		}
+		t->ok++;
+		t->insns += prog->insn_cnt;
+		t->seconds += s.seconds;
+		for (unsigned k = 0; k < NANALYSES; k++)
+			t->each[k] += s.each[k];
+		if (!quiet)
+			printf("%-58s %9u %10.4f %12.0f %10.1f %8.3f %8.3f %8.3f\n", name,
+			       prog->insn_cnt, s.seconds,
+			       s.seconds > 0 ? prog->insn_cnt / s.seconds : 0.0,
+			       prog->insn_cnt ? s.rss_kb * 1024.0 / prog->insn_cnt : 0.0,
+			       s.each[0], s.each[1], s.each[2]);
+	}
+	df_object_free(obj);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(const char *path, struct totals *t)
+{
+	struct stat st;
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0, i;
+	DIR *d;
+
+	if (stat(path, &st))
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		size_t len = strlen(path);
+
+		if (len < 3 || strcmp(path + len - 3, ".md"))
+			bench_file(path, t);
+		return;
+	}
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char **nv;
+
+		/* invalid/ holds malformed objects, not benchmark input. */
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "invalid"))
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv || asprintf(&nv[n], "%s/%s", path, de->d_name) < 0)
+			exit(2);
+		v = nv;
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
+	for (i = 0; i < n; i++) {
+		walk(v[i], t);
+		free(v[i]);
+	}
+	free(v);
+}
+
+int main(int argc, char **argv)
+{
+	struct totals t = { 0 };
+	double t0;
+	int i = 1;
+
+	if (argc > 1 && !strcmp(argv[1], "-q")) {
+		quiet = true;
+		i++;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: bench [-q] FILE|DIR...\n");
+		return 2;
+	}
+	df_set_print(silent);
+	printf("%-58s %9s %10s %12s %10s %8s %8s %8s\n", "program", "insns", "time (s)",
+	       "insn/s", "B/insn", names[0], names[1], names[2]);
+	t0 = now();
+	for (; i < argc; i++)
+		walk(argv[i], &t);
+	printf("total: %u programs (%u analysed, %u failed), %llu insns, analysis %.3f s "
+	       "(%.0f insn/s), wall %.3f s\n", t.progs, t.ok, t.failed,
+	       (unsigned long long)t.insns, t.seconds,
+	       t.seconds > 0 ? (double)t.insns / t.seconds : 0.0, now() - t0);
+	printf("per analysis: %s %.3f s, %s %.3f s, %s %.3f s\n", names[0], t.each[0],
+	       names[1], t.each[1], names[2], t.each[2]);
+	return t.failed ? 1 : 0;
+}

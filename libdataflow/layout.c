@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Which blocks store their state (roots), which are recomputed from their
+ * neighbour (chains), worklist priorities and the flow lists the solver
+ * follows between roots. docs/engine.md, "Storage".
+ */
+#include "engine_int.h"
+
+/* ------------------------------------------------------------ layout */
+
+static uint32_t last_pc(const struct df_prog *p, const struct df_block *b)
+{
+	if (b->end - b->start >= 2 && df_insn_is_ldimm64(&p->insns[b->end - 2]))
+		return b->end - 2;
+	return b->end - 1;
+}
+
+uint32_t df_prev_pc(const struct df_solver *s, uint32_t start, uint32_t pc)
+{
+	if (pc >= start + 2 && df_insn_is_ldimm64(&s->prog->insns[pc - 2]))
+		return pc - 2;
+	return pc - 1;
+}
+
+static bool intra(const struct df_edge *e)
+{
+	return e->kind == DF_EDGE_FALLTHROUGH || e->kind == DF_EDGE_TAKEN;
+}
+
+/*
+ * Which blocks store their in-state (docs/engine.md, "Storage"). cnt[b]
+ * counts b's incoming flows in the analysis direction, one[b] is one of
+ * them.
+ */
+static void classify(struct df_solver *s, const struct df_subprog *sp,
+		     const uint32_t *cnt, const uint32_t *one)
+{
+	const struct df_cfg *g = s->cfg;
+	uint32_t first = sp->first_block, end = first + sp->block_cnt;
+	uint32_t clen = 0;
+
+	for (uint32_t k = 0; k < sp->block_cnt; k++) {
+		uint32_t b = s->backward ? end - 1 - k : first + k;
+		const struct df_block *bk = &g->blocks[b];
+		struct df_blk *x = &s->blk[b];
+		uint32_t len = bk->end - bk->start;
+		const struct df_edge *e;
+		bool root;
+
+		if (!bk->reachable) {
+			x->kind = DF_BLK_DEAD;
+			clen = 0;
+			continue;
+		}
+		e = cnt[b] == 1 ? &g->edges[one[b]] : NULL;
+		root = b == first || x->widen || !e ||
+		       e->kind != DF_EDGE_FALLTHROUGH ||
+		       (s->backward ? e->to != b + 1 : e->from != b - 1) ||
+		       clen + len > DF_CHAIN_LIMIT;
+		x->kind = root ? DF_BLK_ROOT : DF_BLK_CHAIN;
+		clen = root ? len : clen + len;
+	}
+}
+
+/* Per block, the root blocks its out-state flows into (bit 31: a taken edge). */
+static int flows(struct df_solver *s)
+{
+	const struct df_cfg *g = s->cfg;
+	uint32_t n = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < g->edge_cnt; i++) {
+			const struct df_edge *e = &g->edges[i];
+			uint32_t src = s->backward ? e->to : e->from;
+			uint32_t dst = s->backward ? e->from : e->to;
+
+			if (!intra(e) || s->blk[e->from].kind == DF_BLK_DEAD ||
+			    s->blk[dst].kind == DF_BLK_CHAIN)
+				continue;
+			if (!pass)
+				s->blk[src].flow++;
+			else
+				s->flow[s->blk[src].flow++] = dst |
+					(uint32_t)(e->kind == DF_EDGE_TAKEN) << 31;
+		}
+		if (pass)
+			break;
+		for (uint32_t b = 0; b <= g->block_cnt; b++) {
+			uint32_t c = s->blk[b].flow;
+
+			s->blk[b].flow = n;
+			n += c;
+		}
+		s->flow = malloc((n + 1) * sizeof(*s->flow));
+		if (!s->flow)
+			return -ENOMEM;
+	}
+	/* the fill advanced each start to the next block's */
+	for (uint32_t b = g->block_cnt; b-- > 0;)
+		s->blk[b + 1].flow = s->blk[b].flow;
+	s->blk[0].flow = 0;
+	return 0;
+}
+
+int df_layout(struct df_solver *s)
+{
+	const struct df_cfg *g = s->cfg;
+	const struct df_prog *p = s->prog;
+	uint32_t nexit = 0, slot, ex, *cnt, *one;
+	int err = -ENOMEM;
+
+	s->blk = calloc(g->block_cnt + 1, sizeof(*s->blk));
+	s->sub = calloc(g->subprog_cnt ? g->subprog_cnt : 1, sizeof(*s->sub));
+	cnt = calloc(g->block_cnt + 1, sizeof(*cnt));
+	one = calloc(g->block_cnt + 1, sizeof(*one));
+	if (!s->blk || !s->sub || !cnt || !one)
+		goto out;
+	for (uint32_t b = 0; b < g->block_cnt; b++) {
+		const struct df_block *bk = &g->blocks[b];
+		struct df_blk *x = &s->blk[b];
+
+		x->start = bk->start;
+		x->last_pc = last_pc(p, bk);
+		x->exit = df_insn_is_exit(&p->insns[x->last_pc]);
+		x->root = DF_NONE;
+		for (uint32_t pc = bk->start; pc < bk->end;
+		     pc += df_insn_slots(&p->insns[pc]))
+			if (df_is_call(&p->insns[pc]))
+				x->call = true;
+	}
+	for (uint32_t i = 0; i < g->edge_cnt; i++) {
+		const struct df_edge *e = &g->edges[i];
+		uint32_t k = s->backward ? e->from : e->to;
+
+		if (!intra(e) || !g->blocks[e->from].reachable)
+			continue;
+		cnt[k]++;
+		one[k] = i;
+		if (e->back && s->a.widen)
+			s->blk[s->backward ? e->from : e->to].widen = true;
+	}
+	for (uint32_t i = 0; i < g->subprog_cnt; i++)
+		classify(s, &g->subprogs[i], cnt, one);
+
+	for (uint32_t b = 0; b < g->block_cnt; b++) {
+		if (s->blk[b].kind == DF_BLK_ROOT)
+			s->root_total++;
+		if (s->blk[b].kind == DF_BLK_ROOT && s->blk[b].exit)
+			nexit++;
+	}
+	s->root_block = malloc((s->root_total + 1) * sizeof(uint32_t));
+	s->prio_root = malloc((s->root_total + 1) * sizeof(uint32_t));
+	s->exit_roots = malloc((nexit + 1) * sizeof(uint32_t));
+	if (!s->root_block || !s->prio_root || !s->exit_roots)
+		goto out;
+	slot = 0;
+	ex = 0;
+	for (uint32_t i = 0; i < g->subprog_cnt; i++) {
+		const struct df_subprog *sp = &g->subprogs[i];
+		struct df_ssub *ss = &s->sub[i];
+		uint32_t prio = 0;
+
+		ss->root_base = slot;
+		ss->exit_base = ex;
+		for (uint32_t b = sp->first_block; b < sp->first_block + sp->block_cnt; b++) {
+			if (s->blk[b].kind != DF_BLK_ROOT)
+				continue;
+			s->blk[b].root = slot - ss->root_base;
+			s->root_block[slot++] = b;
+			if (s->blk[b].exit)
+				s->exit_roots[ex++] = b;
+		}
+		ss->root_cnt = slot - ss->root_base;
+		ss->exit_cnt = ex - ss->exit_base;
+		for (uint32_t k = 0; k < sp->rpo_cnt; k++) {
+			uint32_t b = sp->rpo[s->backward ? sp->rpo_cnt - 1 - k : k];
+
+			if (s->blk[b].kind != DF_BLK_ROOT)
+				continue;
+			s->blk[b].prio = prio;
+			s->prio_root[ss->root_base + prio++] = s->blk[b].root;
+		}
+	}
+	err = flows(s);
+out:
+	free(cnt);
+	free(one);
+	return err;
+}

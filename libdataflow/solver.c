@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* Solver descriptors, options, creation, destruction and accessors. */
+#include "engine_int.h"
+
+#define DEFAULT_STEPS		10000000ull
+#define DEFAULT_CONTEXTS	10000u
+#define DEFAULT_WIDEN_DELAY	2u
+
+/* ------------------------------------------------------------ descriptors */
+
+int df_analysis_check(const struct df_analysis *a, struct df_analysis *copy)
+{
+	size_t min = offsetof(struct df_analysis, transfer) + sizeof(a->transfer);
+	const char *name = a && a->sz >= min && a->name ? a->name : "?";
+	const char *miss = NULL;
+
+	if (!a || a->sz < min) {
+		df_warn("analysis '%s': descriptor size %zu is too small (at least %zu)\n",
+			name, a ? a->sz : 0, min);
+		return -EINVAL;
+	}
+	if (a->sz > sizeof(*a)) {
+		const unsigned char *p = (const unsigned char *)a;
+
+		for (size_t i = sizeof(*a); i < a->sz; i++) {
+			if (p[i]) {
+				df_warn("analysis '%s': descriptor uses fields this "
+					"libdataflow does not know (size %zu > %zu)\n",
+					name, a->sz, sizeof(*a));
+				return -EINVAL;
+			}
+		}
+	}
+	if (!a->name || !a->name[0])
+		miss = "a name";
+	else if (!a->state_size)
+		miss = "state_size";
+	else if (!a->bottom)
+		miss = "bottom()";
+	else if (!a->boundary)
+		miss = "boundary()";
+	else if (!a->join)
+		miss = "join()";
+	else if (!a->transfer)
+		miss = "transfer()";
+	if (miss) {
+		df_warn("analysis '%s': descriptor lacks %s\n", name, miss);
+		return -EINVAL;
+	}
+	if (a->dir != DF_FORWARD && a->dir != DF_BACKWARD) {
+		df_warn("analysis '%s': invalid direction %d\n", name, (int)a->dir);
+		return -EINVAL;
+	}
+	if (copy) {
+		memset(copy, 0, sizeof(*copy));
+		memcpy(copy, a, a->sz < sizeof(*a) ? a->sz : sizeof(*a));
+		copy->sz = sizeof(*copy);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static int find_deps(struct df_solver *s, const struct df_solver_opts *o)
+{
+	const char *const *r = s->a.requires;
+
+	if (o && o->dep_cnt) {
+		s->deps = malloc(o->dep_cnt * sizeof(*s->deps));
+		if (!s->deps)
+			return -ENOMEM;
+		memcpy(s->deps, o->deps, o->dep_cnt * sizeof(*s->deps));
+		s->dep_cnt = o->dep_cnt;
+	}
+	for (; r && *r; r++) {
+		const struct df_solver *d = df_solver_dep(s, *r);
+
+		if (!d) {
+			df_prog_err(s->prog, -1, "analysis '%s' requires '%s', "
+				    "which was not run first", s->a.name, *r);
+			return -ENOENT;
+		}
+		if (!d->solved || d->err) {
+			df_prog_err(s->prog, -1, "analysis '%s' requires '%s', "
+				    "which has no results", s->a.name, *r);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+static int check_opts(struct df_solver *s, const struct df_solver_opts *o)
+{
+	int mode = s->a.ctx_mode;
+
+	if (o) {
+		memcpy(&s->o, o, o->sz < sizeof(*o) ? o->sz : sizeof(*o));
+		if (o->sz >= offsetof(struct df_solver_opts, call_depth) &&
+		    o->ctx_mode >= 0)
+			mode = o->ctx_mode;
+	}
+	s->o.sz = sizeof(s->o);
+	if (mode < DF_CTX_NONE || mode > DF_CTX_CALLSITE_DEPTH) {
+		df_warn("analysis '%s': invalid context mode %d\n", s->a.name, mode);
+		return -EINVAL;
+	}
+	s->mode = mode;
+	if (mode == DF_CTX_CALLSITE_DEPTH && s->backward) {
+		df_warn("analysis '%s': callsite-depth contexts need a forward analysis\n",
+			s->a.name);
+		return -EINVAL;
+	}
+	if (!s->o.call_depth)
+		s->o.call_depth = DF_MAX_CALL_FRAMES;
+	if (s->o.call_depth > DF_MAX_CALL_FRAMES) {
+		df_warn("analysis '%s': call depth %u out of range 1..%d\n",
+			s->a.name, s->o.call_depth, DF_MAX_CALL_FRAMES);
+		return -EINVAL;
+	}
+	if (!s->o.widen_delay)
+		s->o.widen_delay = DEFAULT_WIDEN_DELAY;
+	if (!s->o.max_steps)
+		s->o.max_steps = DEFAULT_STEPS;
+	if (!s->o.max_contexts)
+		s->o.max_contexts = DEFAULT_CONTEXTS;
+	s->interproc = mode == DF_CTX_INSENSITIVE || mode == DF_CTX_CALLSTRING;
+	return 0;
+}
+
+int df_solver_new(const struct df_prog *prog, const struct df_cfg *cfg,
+		  const struct df_analysis *a, const struct df_solver_opts *opts,
+		  struct df_solver **out)
+{
+	struct df_solver *s;
+	struct df_ctx c = { .prog = prog, .cfg = cfg, .context = DF_NONE };
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!prog || !cfg || cfg->prog != prog)
+		return -EINVAL;
+	err = df_analysis_check(a, NULL);
+	if (err)
+		return err;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->prog = prog;
+	s->cfg = cfg;
+	s->orig = a;
+	df_analysis_check(a, &s->a);
+	s->ssz = s->a.state_size;
+	s->backward = s->a.dir == DF_BACKWARD;
+	err = check_opts(s, opts);
+	if (!err)
+		err = find_deps(s, opts);
+	if (!err)
+		err = df_layout(s);
+	if (err)
+		goto fail;
+	err = -ENOMEM;
+	s->wa = malloc(6 * s->ssz);
+	for (int i = 0; i < 4 && s->wa; i++) {
+		s->q[i] = malloc(s->ssz);
+		if (!s->q[i])
+			goto fail;
+	}
+	if (!s->wa)
+		goto fail;
+	s->wb = s->wa + s->ssz;
+	s->tmp = s->wb + s->ssz;
+	s->old = s->tmp + s->ssz;
+	s->acc = s->old + s->ssz;
+	s->cret = s->acc + s->ssz;
+	if (s->a.init) {
+		c.solver = s;
+		err = s->a.init(&c, &s->priv);
+		if (err) {
+			df_prog_err(prog, -1, "analysis '%s': init failed: %s",
+				    s->a.name, strerror(err < 0 ? -err : err));
+			err = err < 0 ? err : -err;
+			s->a.fini = NULL;
+			goto fail;
+		}
+	}
+	*out = s;
+	return 0;
+fail:
+	df_solver_free(s);
+	return err;
+}
+
+void df_solver_free(struct df_solver *s)
+{
+	if (!s)
+		return;
+	if (s->a.fini)
+		s->a.fini(s->priv);
+	for (uint32_t i = 0; i < s->ctx_cnt; i++)
+		df_ctx_release(&s->ctx[i]);
+	for (int i = 0; i <= DF_MAX_CALL_FRAMES; i++)
+		free(s->lvl[i].a);
+	for (int i = 0; i < 4; i++)
+		free(s->q[i]);
+	free(s->ctx);
+	free(s->htab);
+	free(s->dep);
+	free(s->dtab);
+	free(s->heap);
+	free(s->wa);
+	free(s->blk);
+	free(s->sub);
+	free(s->root_block);
+	free(s->flow);
+	free(s->prio_root);
+	free(s->exit_roots);
+	free(s->deps);
+	free(s);
+}
+
+const struct df_analysis *df_solver_analysis(const struct df_solver *s)
+{
+	return s ? s->orig : NULL;
+}
+
+const struct df_prog *df_solver_prog(const struct df_solver *s)
+{
+	return s ? s->prog : NULL;
+}
+
+const struct df_cfg *df_solver_cfg(const struct df_solver *s)
+{
+	return s ? s->cfg : NULL;
+}
+
+void *df_solver_priv(const struct df_solver *s)
+{
+	return s ? s->priv : NULL;
+}
+
+const struct df_solver *df_solver_dep(const struct df_solver *s, const char *name)
+{
+	for (uint32_t i = 0; s && name && i < s->dep_cnt; i++)
+		if (s->deps[i] && !strcmp(s->deps[i]->a.name, name))
+			return s->deps[i];
+	return NULL;
+}
+
+uint64_t df_solver_steps(const struct df_solver *s)
+{
+	return s ? s->steps : 0;
+}
