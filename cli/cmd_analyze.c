@@ -471,7 +471,7 @@ static int json_prog(struct run *r, struct df_pipeline *p)
 /* Exit code of one program: 0, EXIT_REJECTED or EXIT_USAGE. */
 static int analyze_prog(struct analyze *az, const struct df_prog *prog)
 {
-	DF_OPTS(df_solver_opts, opts, .ctx_mode = -1);
+	DF_OPTS(df_solver_opts, opts);
 	struct df_pipeline *p = NULL;
 	struct run r = { .az = az, .prog = prog };
 	uint32_t i;

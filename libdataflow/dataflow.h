@@ -491,6 +491,10 @@ enum df_dir {
 /* How calls to subprograms are analysed. */
 enum df_ctx_mode {
 	/*
+	 * In options: the analysis' own mode. In a descriptor: DF_CTX_NONE.
+	 */
+	DF_CTX_DEFAULT = 0,
+	/*
 	 * Intraprocedural: a call is an ordinary instruction for transfer();
 	 * every subprogram is analysed once, as a root, from boundary().
 	 */
@@ -615,8 +619,7 @@ typedef void (*df_trace_fn)(void *cookie, const struct df_ctx *c,
 
 struct df_solver_opts {
 	size_t sz;
-	int ctx_mode;			/* enum df_ctx_mode; -1: the analysis' (DF_OPTS
-					 * zero-fills: 0 is DF_CTX_NONE, so say -1) */
+	enum df_ctx_mode ctx_mode;	/* DF_CTX_DEFAULT: the analysis' own */
 	uint32_t call_depth;		/* DF_CTX_CALLSTRING: 1..8 (default 8) */
 	uint32_t widen_delay;		/* joins at a loop head before widen() (default 2) */
 	uint64_t max_steps;		/* block visits; 0: default 10,000,000 */

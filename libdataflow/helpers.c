@@ -17,7 +17,7 @@ static const struct df_helper helpers[] = {
 	{ 3, "bpf_map_delete_elem", 2 },
 	{ 4, "bpf_probe_read", 3 },
 	{ 5, "bpf_ktime_get_ns", 0 },
-	{ 6, "bpf_trace_printk", 5 },
+	{ 6, "bpf_trace_printk", 2 },
 	{ 7, "bpf_get_prandom_u32", 0 },
 	{ 8, "bpf_get_smp_processor_id", 0 },
 	{ 9, "bpf_skb_store_bytes", 5 },

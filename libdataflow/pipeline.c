@@ -29,7 +29,6 @@ int df_pipeline_new(const struct df_prog *prog, const struct df_solver_opts *opt
 		return -ENOMEM;
 	p->prog = prog;
 	p->opts.sz = sizeof(p->opts);
-	p->opts.ctx_mode = -1;
 	if (opts)
 		memcpy(&p->opts, opts, opts->sz < sizeof(*opts) ? opts->sz : sizeof(*opts));
 	p->opts.sz = sizeof(p->opts);

@@ -91,13 +91,13 @@ static int find_deps(struct df_solver *s, const struct df_solver_opts *o)
 
 static int check_opts(struct df_solver *s, const struct df_solver_opts *o)
 {
-	int mode = s->a.ctx_mode;
+	int mode = s->a.ctx_mode == DF_CTX_DEFAULT ? DF_CTX_NONE : (int)s->a.ctx_mode;
 
 	if (o) {
 		memcpy(&s->o, o, o->sz < sizeof(*o) ? o->sz : sizeof(*o));
 		if (o->sz >= offsetof(struct df_solver_opts, call_depth) &&
-		    o->ctx_mode >= 0)
-			mode = o->ctx_mode;
+		    o->ctx_mode != DF_CTX_DEFAULT)
+			mode = (int)o->ctx_mode;
 	}
 	s->o.sz = sizeof(s->o);
 	if (mode < DF_CTX_NONE || mode > DF_CTX_CALLSITE_DEPTH) {

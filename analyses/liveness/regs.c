@@ -33,13 +33,6 @@
 #define TRACKED		0x03ff03ffu	/* r0..r9, both halves */
 #define CALLER_SAVED	(R64(0) | R64(1) | R64(2) | R64(3) | R64(4) | R64(5))
 
-/*
- * The kernel counts the arguments its helper prototype types; the helper
- * table counts C parameters. They differ for the variadic bpf_trace_printk,
- * whose prototype types only fmt and fmt_size.
- */
-#define HELPER_TRACE_PRINTK	6
-
 static uint32_t call_nargs(const struct df_prog *prog, uint32_t pc)
 {
 	const struct df_insn *in = &prog->insns[pc];
@@ -48,9 +41,7 @@ static uint32_t call_nargs(const struct df_prog *prog, uint32_t pc)
 	if (in->src_reg == DF_PSEUDO_HELPER) {
 		const struct df_helper *h = df_helper_by_id(in->imm);
 
-		if (in->imm == HELPER_TRACE_PRINTK)
-			n = 2;
-		else if (h && h->name && h->nargs >= 0)
+		if (h && h->name && h->nargs >= 0)
 			n = h->nargs;
 	} else if (in->src_reg == DF_PSEUDO_KFUNC_CALL) {
 		const struct df_kfunc *k = df_prog_kfunc_at(prog, pc);

@@ -312,26 +312,64 @@ static int cmp_inst(const void *a, const void *b)
 	return x->depth < y->depth ? -1 : x->depth > y->depth;
 }
 
+/* Root contexts grouped by subprogram (a counting sort), for the topo walk. */
+static int roots_by_subprog(struct df_stack_priv *p, uint32_t **first_out,
+			    uint32_t **ctx_out)
+{
+	uint32_t n = df_solver_context_cnt(p->at), subs = p->cfg->subprog_cnt;
+	uint32_t *first = calloc(subs + 1, sizeof(*first));
+	uint32_t *ctx = malloc((n ? n : 1) * sizeof(*ctx));
+	uint32_t *sub_of = malloc((n ? n : 1) * sizeof(*sub_of));
+
+	if (!first || !ctx || !sub_of) {
+		free(first);
+		free(ctx);
+		free(sub_of);
+		return -ENOMEM;
+	}
+	for (uint32_t c = 0; c < n; c++) {
+		struct df_context_info ci;
+
+		sub_of[c] = UINT32_MAX;
+		if (df_solver_context(p->at, c, &ci) || ci.parent != UINT32_MAX ||
+		    ci.subprog >= subs)
+			continue;
+		sub_of[c] = ci.subprog;
+		first[ci.subprog + 1]++;
+	}
+	for (uint32_t i = 0; i < subs; i++)
+		first[i + 1] += first[i];
+	for (uint32_t c = 0; c < n; c++) {
+		if (sub_of[c] != UINT32_MAX)
+			ctx[first[sub_of[c]]++] = c;
+	}
+	/* first[] now holds each bucket's end; shift back to starts */
+	for (uint32_t i = subs; i > 0; i--)
+		first[i] = first[i - 1];
+	first[0] = 0;
+	free(sub_of);
+	*first_out = first;
+	*ctx_out = ctx;
+	return 0;
+}
+
 int df_stack_run(struct df_stack_priv *p)
 {
-	uint32_t n = df_solver_context_cnt(p->at);
+	uint32_t *first, *ctx;
+	int err = roots_by_subprog(p, &first, &ctx);
 
-	for (uint32_t k = p->cfg->subprog_cnt; k-- > 0;) {
-		uint32_t sub = p->cfg->topo[k];
+	if (err)
+		return err;
+	for (uint32_t k = p->cfg->subprog_cnt; !err && k-- > 0;) {
+		uint32_t sub = p->cfg->topo[k], id;
 
-		for (uint32_t c = 0; c < n; c++) {
-			struct df_context_info ci;
-			uint32_t id;
-			int err;
-
-			if (df_solver_context(p->at, c, &ci) || ci.parent != UINT32_MAX ||
-			    ci.subprog != sub)
-				continue;
-			err = analyze(p, c, &id);
-			if (err)
-				return err;
-		}
+		for (uint32_t i = first[sub]; !err && i < first[sub + 1]; i++)
+			err = analyze(p, ctx[i], &id);
 	}
+	free(first);
+	free(ctx);
+	if (err)
+		return err;
 	if (p->inst_cnt)
 		qsort(p->insts, p->inst_cnt, sizeof(*p->insts), cmp_inst);
 	return 0;

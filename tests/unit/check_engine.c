@@ -451,7 +451,7 @@ START_TEST(widening)
 	struct itv v;
 
 	uint64_t steps;
-	DF_OPTS(df_solver_opts, o, .ctx_mode = -1, .widen_delay = 20);
+	DF_OPTS(df_solver_opts, o, .widen_delay = 20);
 
 	solve(p, &a, NULL);
 	ck_assert_int_eq(df_state_before(sol, 0, 1, &v), 0);
@@ -481,7 +481,7 @@ START_TEST(budget)
 {
 	struct df_prog *p = load(".prog spin \"xdp\"\n" LOOP);
 	struct df_analysis a = itv_an;
-	DF_OPTS(df_solver_opts, o, .ctx_mode = -1, .max_steps = 1000);
+	DF_OPTS(df_solver_opts, o, .max_steps = 1000);
 
 	a.widen = NULL;
 	ck_assert_int_eq(df_solver_new(p, cfg, &a, &o, &sol), 0);
@@ -516,7 +516,7 @@ START_TEST(trace_events)
 {
 	struct df_prog *p = load("r0 = 0\nif r1 == 0x0 goto pc+1\nr0 = 1\nexit\n");
 	struct tr t = { .n = 0 };
-	DF_OPTS(df_solver_opts, o, .ctx_mode = -1, .trace = trace_cb, .trace_cookie = &t);
+	DF_OPTS(df_solver_opts, o, .trace = trace_cb, .trace_cookie = &t);
 	static const enum df_event_kind want[] = {
 		DF_EV_JOIN,				/* entry seeded */
 		DF_EV_VISIT, DF_EV_TRANSFER, DF_EV_TRANSFER,
