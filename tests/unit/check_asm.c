@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The assembler (every form of docs/asm-syntax.md, directives, errors) and the writers. */
+/* The assembler: every form of docs/asm-syntax.md, directives, labels, errors. */
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,43 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
-
-/* ------------------------------------------------------------ diagnostics */
-
-static char msgs[8192];
-
-static int capture(enum df_print_level level, const char *fmt, va_list ap)
-{
-	size_t n = strlen(msgs);
-
-	if (level != DF_WARN)
-		return 0;
-	return vsnprintf(msgs + n, sizeof(msgs) - n, fmt, ap);
-}
-
-static void setup(void)
-{
-	msgs[0] = 0;
-	df_set_print(capture);
-}
-
-static void teardown(void)
-{
-	df_set_print(NULL);
-}
-
-static struct df_object *assemble(const char *text, const char *name)
-{
-	struct df_object *obj = NULL;
-	int err;
-
-	msgs[0] = 0;
-	err = df_asm(text, strlen(text), name, &obj);
-	ck_assert_msg(!err, "assembling '%s' failed (%d): %s", text, err, msgs);
-	ck_assert_str_eq(msgs, "");
-	return obj;
-}
+#include "asm_test.h"
 
 /* ------------------------------------------------------------ golden forms */
 
@@ -252,7 +216,7 @@ START_TEST(test_golden)
 	bool wide = g->code == LD;
 
 	snprintf(text, sizeof(text), PRELUDE "%s\n", g->text);
-	obj = assemble(text, "golden.s");
+	obj = asm_test_assemble(text, "golden.s");
 	ck_assert_uint_eq(obj->prog_cnt, 1);
 	p = &obj->progs[0];
 	ck_assert_msg(p->insn_cnt == (wide ? 2u : 1u), "'%s': %u slots", g->text, p->insn_cnt);
@@ -287,7 +251,7 @@ START_TEST(test_raw_bytes)
 	const char *text = "r1 = -5\n*(u64 *)(r10 -8) = r1\nr2 = 0x1122334455667788\n"
 			   "call kfunc#99@3\nexit\n";
 	char path[] = "/tmp/check_asm_rawXXXXXX";
-	struct df_object *obj = assemble(text, "raw.s");
+	struct df_object *obj = asm_test_assemble(text, "raw.s");
 	uint8_t got[sizeof(want) + 8];
 	FILE *f;
 	int fd = mkstemp(path);
@@ -333,7 +297,7 @@ START_TEST(test_directives)
 		"\texit\n"
 		".prog third\n"
 		"\texit\n";
-	struct df_object *obj = assemble(text, "dir.s");
+	struct df_object *obj = asm_test_assemble(text, "dir.s");
 	struct df_prog *p;
 	uint32_t t;
 
@@ -396,7 +360,7 @@ END_TEST
 /* Text before any .prog is a program named after the file. */
 START_TEST(test_implicit_prog)
 {
-	struct df_object *obj = assemble(".map m hash key=4 value=4 max=1\n"
+	struct df_object *obj = asm_test_assemble(".map m hash key=4 value=4 max=1\n"
 					 "r0 = 0\nexit\n", "some/dir/xdp.s");
 	uint32_t t;
 
@@ -409,20 +373,20 @@ START_TEST(test_implicit_prog)
 	df_object_free(obj);
 
 	/* only directives before the first .prog: no empty program */
-	obj = assemble(".license \"GPL\"\n.prog p \"tc\"\nexit\n", "x.s");
+	obj = asm_test_assemble(".license \"GPL\"\n.prog p \"tc\"\nexit\n", "x.s");
 	ck_assert_uint_eq(obj->prog_cnt, 1);
 	ck_assert_str_eq(obj->progs[0].name, "p");
 	df_object_free(obj);
 
 	/* a .func at the first instruction names the entry */
-	obj = assemble(".func main 1\nr0 = 0\nexit\n", "x.s");
+	obj = asm_test_assemble(".func main 1\nr0 = 0\nexit\n", "x.s");
 	ck_assert_str_eq(obj->progs[0].name, "main");
 	ck_assert_str_eq(obj->progs[0].funcs[0].name, "main");
 	ck_assert_int_eq(obj->progs[0].funcs[0].arg_cnt, 1);
 	df_object_free(obj);
 
 	/* the kernel log's prefixes, including the ld_imm64 gap in pcs */
-	obj = assemble("0: (b7) r0 = 0\n1: (18) r1 = 0x100000000\n3: (95) exit\n", "log");
+	obj = asm_test_assemble("0: (b7) r0 = 0\n1: (18) r1 = 0x100000000\n3: (95) exit\n", "log");
 	ck_assert_uint_eq(obj->progs[0].insn_cnt, 4);
 	ck_assert_str_eq(obj->progs[0].name, "log");
 	df_object_free(obj);
@@ -454,7 +418,7 @@ START_TEST(test_labels)
 		".func helper 0 global\n"
 		"\tcall cb\n"				/* pc 13 */
 		"\texit\n";
-	struct df_object *obj = assemble(text, "labels.s");
+	struct df_object *obj = asm_test_assemble(text, "labels.s");
 	struct df_prog *p = &obj->progs[0];
 
 	ck_assert_int_eq(p->insns[1].off, 8 - 1 - 1);
@@ -483,7 +447,7 @@ END_TEST
 /* Labels are per program: the same name in two programs is fine. */
 START_TEST(test_label_scope)
 {
-	struct df_object *obj = assemble(".prog a\nl: goto l\n.prog b\nr0 = 0\nl: exit\n", "s.s");
+	struct df_object *obj = asm_test_assemble(".prog a\nl: goto l\n.prog b\nr0 = 0\nl: exit\n", "s.s");
 
 	ck_assert_int_eq(obj->progs[0].insns[0].off, -1);
 	ck_assert_uint_eq(obj->progs[1].insn_cnt, 2);
@@ -493,23 +457,10 @@ END_TEST
 
 /* ------------------------------------------------------------ stack arguments */
 
-#define SUM12 \
-	".license \"GPL\"\n" \
-	".prog caller \"tc\"\n" \
-	"\tr1 = 1\n\tr2 = 2\n\tr3 = 3\n\tr4 = 4\n\tr5 = 5\n" \
-	"\t*(u64 *)(r11 -8) = 6\n\t*(u64 *)(r11 -16) = 7\n" \
-	"\t*(u64 *)(r11 -24) = 8\n\t*(u64 *)(r11 -32) = 9\n" \
-	"\t*(u64 *)(r11 -40) = 10\n\tr6 = 11\n\t*(u64 *)(r11 -48) = r6\n" \
-	"\t*(u64 *)(r11 -56) = 12\n" \
-	"\tcall sum12\n\texit\n" \
-	".func sum12 12 static\n" \
-	"\tr0 = r1\n\tr0 += r5\n" \
-	"\tr6 = *(u64 *)(r11 +8)\n\tr0 += r6\n" \
-	"\tr6 = *(u64 *)(r11 +56)\n\tr0 += r6\n\texit\n"
 
 START_TEST(test_stack_args)
 {
-	struct df_object *obj = assemble(SUM12, "sum12.s");
+	struct df_object *obj = asm_test_assemble(SUM12, "sum12.s");
 	struct df_prog *p = &obj->progs[0];
 
 	ck_assert_uint_eq(p->insn_cnt, 22);
@@ -617,16 +568,16 @@ START_TEST(test_errors)
 	char *nl;
 	int err;
 
-	msgs[0] = 0;
+	asm_test_msgs[0] = 0;
 	err = df_asm(b->text, strlen(b->text), "bad.s", &obj);
 	ck_assert_int_eq(err, -EINVAL);
 	ck_assert_ptr_null(obj);
-	nl = strchr(msgs, '\n');
-	ck_assert_msg(nl && !nl[1], "'%s': expected one line, got '%s'", b->text, msgs);
+	nl = strchr(asm_test_msgs, '\n');
+	ck_assert_msg(nl && !nl[1], "'%s': expected one line, got '%s'", b->text, asm_test_msgs);
 	snprintf(want, sizeof(want), "bad.s:%u:%u: error: ", b->line, b->col);
-	ck_assert_msg(!strncmp(msgs, want, strlen(want)), "'%s': expected '%s...', got '%s'",
-		      b->text, want, msgs);
-	ck_assert_msg(strstr(msgs, b->msg), "'%s': expected '%s' in '%s'", b->text, b->msg, msgs);
+	ck_assert_msg(!strncmp(asm_test_msgs, want, strlen(want)), "'%s': expected '%s...', got '%s'",
+		      b->text, want, asm_test_msgs);
+	ck_assert_msg(strstr(asm_test_msgs, b->msg), "'%s': expected '%s' in '%s'", b->text, b->msg, asm_test_msgs);
 }
 END_TEST
 
@@ -640,9 +591,9 @@ START_TEST(test_open_mem_text)
 	ck_assert_int_eq(obj->kind, DF_INPUT_ASM);
 	ck_assert_uint_eq(obj->progs[0].insn_cnt, 2);
 	df_object_free(obj);
-	msgs[0] = 0;
+	asm_test_msgs[0] = 0;
 	ck_assert_int_eq(df_object_open_mem("r0 = 0\nexot\n", 12, "mem.s", NULL, &obj), -EINVAL);
-	ck_assert_str_eq(msgs, "mem.s:2:1: error: expected instruction, got 'exot'\n");
+	ck_assert_str_eq(asm_test_msgs, "mem.s:2:1: error: expected instruction, got 'exot'\n");
 }
 END_TEST
 
@@ -684,212 +635,12 @@ START_TEST(test_million_lines)
 }
 END_TEST
 
-/* ------------------------------------------------------------ ELF */
-
-static char *tmp_path(void)
-{
-	static char path[64];
-	int fd;
-
-	strcpy(path, "/tmp/check_asm_elfXXXXXX");
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	return path;
-}
-
-static const char *func_name_of(const struct df_prog *p, int64_t pc, uint32_t *rel)
-{
-	const struct df_func *f;
-
-	ck_assert(pc >= 0 && pc < p->insn_cnt);
-	f = df_prog_func_at(p, (uint32_t)pc);
-	ck_assert_ptr_nonnull(f);
-	*rel = (uint32_t)pc - f->start;
-	return f->name;
-}
-
-/*
- * Functions match by name: same arguments, linkage, length and body. The
- * loader places subprograms in call order, so calls compare by target.
- */
-static void same_prog(const struct df_prog *a, const struct df_prog *b)
-{
-	uint32_t i, j, k;
-
-	ck_assert_str_eq(a->name, b->name);
-	ck_assert_str_eq(a->section, b->section);
-	ck_assert_uint_eq(a->insn_cnt, b->insn_cnt);
-	ck_assert_uint_eq(a->func_cnt, b->func_cnt);
-	for (i = 0; i < a->func_cnt; i++) {
-		const struct df_func *fa = &a->funcs[i], *fb = NULL;
-
-		for (j = 0; j < b->func_cnt; j++)
-			if (!strcmp(b->funcs[j].name, fa->name))
-				fb = &b->funcs[j];
-		ck_assert_msg(fb != NULL, "function %s lost", fa->name);
-		ck_assert_int_eq(fa->len, fb->len);
-		if (fa->arg_cnt >= 0)
-			ck_assert_int_eq(fa->arg_cnt, fb->arg_cnt);
-		ck_assert_int_eq(fa->linkage, fb->linkage);
-		for (k = 0; k < fa->len; k++) {
-			const struct df_insn *x = &a->insns[fa->start + k];
-			const struct df_insn *y = &b->insns[fb->start + k];
-			uint32_t ra, rb;
-
-			ck_assert_int_eq(x->code, y->code);
-			ck_assert_int_eq(x->dst_reg, y->dst_reg);
-			ck_assert_int_eq(x->src_reg, y->src_reg);
-			if (df_insn_is_pseudo_call(x) || df_insn_is_pseudo_func(x)) {
-				ck_assert_str_eq(func_name_of(a, fa->start + k + x->imm + 1, &ra),
-						 func_name_of(b, fb->start + k + y->imm + 1, &rb));
-				ck_assert_uint_eq(ra, rb);
-				continue;
-			}
-			if (x->code == (DF_JMP | DF_CALL) && x->src_reg == DF_PSEUDO_KFUNC_CALL) {
-				ck_assert_str_eq(df_prog_kfunc_at(a, fa->start + k)->name,
-						 df_prog_kfunc_at(b, fb->start + k)->name);
-				ck_assert_int_eq(df_prog_kfunc_at(a, fa->start + k)->arg_cnt,
-						 df_prog_kfunc_at(b, fb->start + k)->arg_cnt);
-				continue;
-			}
-			ck_assert_int_eq(x->off, y->off);
-			ck_assert_int_eq(x->imm, y->imm);
-			if (df_prog_map_at(a, fa->start + k))
-				ck_assert_str_eq(df_prog_map_at(a, fa->start + k)->name,
-						 df_prog_map_at(b, fb->start + k)->name);
-		}
-	}
-}
-
-#define ROUNDTRIP \
-	".license \"GPL\"\n" \
-	".map counts hash key=4 value=8 max=64\n" \
-	".map arr array key=4 value=64 max=1 flags=0x400\n" \
-	".kfunc bpf_rcu_read_lock 0\n" \
-	".kfunc bpf_obj_drop_impl 2 id=9\n" \
-	".prog main \"tc\"\n" \
-	"\tr6 = r1\n\tr1 = 1\n\tr2 = 2\n\tcall add2\n" \
-	"\tr2 = subprog[cb]\n\tcall bpf_rcu_read_lock\n" \
-	"\t*(u32 *)(r10 -4) = 0\n\tr2 = r10\n\tr2 += -4\n" \
-	"\tr1 = map[counts]\n\tcall bpf_map_lookup_elem#1\n" \
-	"\tif r0 == 0x0 goto out\n\tlock *(u64 *)(r0 +0) += r6\n" \
-	"out:\n\tr0 = 0\n\texit\n" \
-	".func add2 2 static\n\tr0 = r1\n\tr0 += r2\n\tcall glob\n\texit\n" \
-	".func cb 2\n\tr0 = 0\n\texit\n" \
-	".func glob 1 global\n\tr0 = 1\n\texit\n" \
-	".prog other \"tc\"\n" \
-	".func other 1\n\tr1 = map[arr]\n\tr1 = map[fd:7]\n" \
-	"\tcall bpf_obj_drop_impl#9\n\tr0 = 1\n\texit\n" \
-	".prog x \"xdp\"\n" \
-	"\tgoto l\nl:\tr0 = 2\n\texit\n"
-
-START_TEST(test_elf_roundtrip)
-{
-	struct df_object *a = assemble(ROUNDTRIP, "rt.s"), *b = NULL;
-	char *path = tmp_path();
-	uint32_t i;
-	int err;
-
-	ck_assert_int_eq(df_object_write_elf(a, path), 0);
-	err = df_object_open(path, NULL, &b);
-	ck_assert_msg(!err, "reading back the written ELF failed (%d): %s", err, msgs);
-	ck_assert_str_eq(b->license, "GPL");
-	ck_assert_uint_eq(b->map_cnt, a->map_cnt);
-	for (i = 0; i < a->map_cnt; i++) {
-		ck_assert_str_eq(a->maps[i].name, b->maps[i].name);
-		ck_assert_uint_eq(a->maps[i].type, b->maps[i].type);
-		ck_assert_uint_eq(a->maps[i].key_size, b->maps[i].key_size);
-		ck_assert_uint_eq(a->maps[i].value_size, b->maps[i].value_size);
-		ck_assert_uint_eq(a->maps[i].max_entries, b->maps[i].max_entries);
-		ck_assert_uint_eq(a->maps[i].flags, b->maps[i].flags);
-	}
-	ck_assert_uint_eq(b->prog_cnt, a->prog_cnt);
-	for (i = 0; i < a->prog_cnt; i++) {
-		const struct df_prog *pb = df_object_find_prog(b, a->progs[i].name);
-
-		ck_assert_msg(pb != NULL, "program %s lost", a->progs[i].name);
-		ck_assert_int_eq(pb->err, 0);
-		ck_assert_uint_eq(pb->type, a->progs[i].type);
-		same_prog(&a->progs[i], pb);
-	}
-	/* the entry's unknown argument count is written as the context pointer */
-	ck_assert_int_eq(df_object_find_prog(b, "main")->funcs[0].arg_cnt, 1);
-	df_object_free(b);
-	unlink(path);
-	df_object_free(a);
-}
-END_TEST
-
-START_TEST(test_elf_stack_args)
-{
-	struct df_object *a = assemble(SUM12, "sum12.s"), *b = NULL;
-	char *path = tmp_path();
-
-	ck_assert_int_eq(df_object_write_elf(a, path), 0);
-	ck_assert_int_eq(df_object_open(path, NULL, &b), 0);
-	same_prog(&a->progs[0], &b->progs[0]);
-	ck_assert_int_eq(b->progs[0].funcs[1].arg_cnt, 12);
-	ck_assert_int_eq(df_prog_check(&b->progs[0]), 0);
-	df_object_free(b);
-	unlink(path);
-	df_object_free(a);
-}
-END_TEST
-
-/* What llvm-objdump sees: clang's layout, relocations against maps, kfuncs, .text. */
-START_TEST(test_elf_objdump)
-{
-	struct df_object *a;
-	char cmd[256], line[512], *path;
-	bool main_sym = false, text_sym = false, map_rel = false, kf_rel = false,
-	     call_rel = false, lic = false;
-	FILE *f;
-
-	if (system("command -v llvm-objdump >/dev/null 2>&1")) {
-		fprintf(stderr, "SKIP: llvm-objdump not installed; ELF layout not checked by it\n");
-		return;
-	}
-	a = assemble(ROUNDTRIP, "rt.s");
-	path = tmp_path();
-	ck_assert_int_eq(df_object_write_elf(a, path), 0);
-	snprintf(cmd, sizeof(cmd), "llvm-objdump -d -r -t %s 2>&1", path);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f)) {
-		main_sym |= strstr(line, "<main>:") != NULL;
-		text_sym |= strstr(line, "<add2>:") != NULL;
-		map_rel |= strstr(line, "R_BPF_64_64") && strstr(line, "counts");
-		kf_rel |= strstr(line, "R_BPF_64_32") && strstr(line, "bpf_rcu_read_lock");
-		call_rel |= strstr(line, "R_BPF_64_32") && strstr(line, ".text");
-		lic |= strstr(line, "license") && strstr(line, "_license");
-	}
-	ck_assert_int_eq(pclose(f), 0);
-	ck_assert(main_sym && text_sym);
-	ck_assert(map_rel && kf_rel && call_rel && lic);
-	unlink(path);
-	df_object_free(a);
-}
-END_TEST
-
-START_TEST(test_write_errors)
-{
-	struct df_object *a = assemble("r0 = 0\nexit\n", "w.s");
-
-	msgs[0] = 0;
-	ck_assert_int_lt(df_object_write_elf(a, "/nonexistent-dir/x.o"), 0);
-	ck_assert_ptr_nonnull(strstr(msgs, "/nonexistent-dir/x.o: cannot create"));
-	ck_assert_int_lt(df_prog_write_raw(&a->progs[0], "/nonexistent-dir/x.bin"), 0);
-	df_object_free(a);
-}
-END_TEST
-
 static Suite *asm_suite(void)
 {
 	Suite *s = suite_create("asm");
 	TCase *tc = tcase_create("asm");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, asm_test_setup, asm_test_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_golden, 0, (int)DF_ARRAY_SIZE(golden));
 	tcase_add_test(tc, test_raw_bytes);
@@ -901,10 +652,6 @@ static Suite *asm_suite(void)
 	tcase_add_loop_test(tc, test_errors, 0, (int)DF_ARRAY_SIZE(bad));
 	tcase_add_test(tc, test_open_mem_text);
 	tcase_add_test(tc, test_million_lines);
-	tcase_add_test(tc, test_elf_roundtrip);
-	tcase_add_test(tc, test_elf_stack_args);
-	tcase_add_test(tc, test_elf_objdump);
-	tcase_add_test(tc, test_write_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
