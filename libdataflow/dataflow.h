@@ -560,7 +560,11 @@ struct df_analysis {
 	bool (*equal)(const struct df_ctx *c, const void *a, const void *b);
 	void (*print)(const struct df_ctx *c, const void *s, FILE *f);
 
-	/* transfer over prog->insns[pc]: in -> out */
+	/*
+	 * transfer over prog->insns[pc]: in -> out. The engine may pass
+	 * in == out (it transfers in place where nothing needs the state
+	 * before); out may also be a different, uninitialised buffer.
+	 */
 	void (*transfer)(const struct df_ctx *c, uint32_t pc, const void *in,
 			 void *out);
 	/* refine s along an edge (branch conditions); false: edge infeasible */

@@ -318,8 +318,12 @@ static int segment(struct df_solver *s, uint32_t ci, uint32_t slot)
 	uint32_t b = s->root_block[s->sub[x->subprog].root_base + slot];
 	uint32_t entry = s->cfg->subprogs[x->subprog].first_block;
 	const struct df_insn *insns = s->prog->insns;
-	uint8_t *cur = s->wa, *nxt = s->wb, *t;
+	uint8_t *cur = s->wa, *nxt = s->wb;
 	bool bwd = s->backward;
+	struct df_level *lv = s->mode == DF_CTX_CALLSITE_DEPTH &&
+			      x->depth <= DF_MAX_CALL_FRAMES &&
+			      s->lvl[x->depth].saving &&
+			      s->lvl[x->depth].ctx == ci ? &s->lvl[x->depth] : NULL;
 	struct df_ctx c;
 
 	df_ctx_fill(s, ci, &c);
@@ -335,12 +339,11 @@ static int segment(struct df_solver *s, uint32_t ci, uint32_t slot)
 		}
 		if (s->o.trace)
 			df_trace_ev(s, &c, DF_EV_VISIT, b, pc, pc, NULL, cur, false);
-		for (;;) {
-			if (!df_step(s, &c, pc, cur, nxt, false))
+		for (uint32_t call = xb->call_idx;;) {
+			if (lv && xb->call && df_is_call(&insns[pc]))
+				memcpy(lv->calls + (size_t)call++ * s->ssz, cur, s->ssz);
+			if (!df_step_cur(s, &c, pc, &cur, &nxt, false))
 				return s->err;
-			t = cur;
-			cur = nxt;
-			nxt = t;
 			if (bwd) {
 				if (pc == xb->start)
 					break;

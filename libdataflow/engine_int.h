@@ -26,6 +26,7 @@ struct df_blk {
 	uint32_t root;		/* ROOT: slot among its subprogram's roots */
 	uint32_t prio;		/* ROOT: worklist priority (RPO or postorder rank) */
 	uint32_t flow;		/* its flows: flow[flow .. this[1].flow) */
+	uint32_t call_idx;	/* its first call among its subprogram's calls */
 	uint8_t kind;
 	bool widen;		/* widening point */
 	bool exit;		/* ends in exit */
@@ -35,6 +36,7 @@ struct df_blk {
 struct df_ssub {
 	uint32_t root_base, root_cnt;	/* into root_block[] and prio_root[] */
 	uint32_t exit_base, exit_cnt;	/* into exit_roots[] */
+	uint32_t call_cnt;		/* call instructions in reachable blocks */
 	bool seeded;			/* analysed from boundary() */
 	bool entered;			/* some context exists (callsite-depth) */
 };
@@ -61,9 +63,18 @@ struct df_dep {
 	uint32_t callee, ctx, prio, next;	/* ctx re-runs prio when callee's summary grows */
 };
 
-/* Per-depth scratch of the callsite-depth descent. */
+/*
+ * Per-depth scratch of the callsite-depth descent. While the context of a
+ * depth is solved, each visit of a segment saves the state before each of
+ * its calls (calls[i] for the subprogram's call i), so that following the
+ * calls of the converged context needs no replay.
+ */
 struct df_level {
-	uint8_t *a, *b, *entry;
+	uint8_t *a, *entry;
+	uint8_t *calls;
+	uint32_t call_cap;	/* states calls[] holds */
+	uint32_t ctx;		/* the context calls[] belongs to */
+	bool saving;		/* calls[] is in use (else: replay) */
 };
 
 struct df_solver {
@@ -179,6 +190,30 @@ static inline bool df_step(struct df_solver *s, const struct df_ctx *c,
 	if (s->o.trace && !replay)
 		df_trace_ev(s, c, DF_EV_TRANSFER, s->cfg->block_of[pc], pc, pc,
 			    in, out, true);
+	return true;
+}
+
+/*
+ * The same on *cur in place (transfer() accepts in == out) where nothing
+ * needs the state before it: a call that crosses contexts and a traced
+ * transfer go through *nxt, and the two are swapped.
+ */
+static inline bool df_step_cur(struct df_solver *s, const struct df_ctx *c,
+			       uint32_t pc, uint8_t **cur, uint8_t **nxt,
+			       bool replay)
+{
+	uint8_t *t;
+
+	if (!(s->interproc && df_is_call(&s->prog->insns[pc])) &&
+	    (replay || !s->o.trace)) {
+		s->a.transfer(c, pc, *cur, *cur);
+		return true;
+	}
+	if (!df_step(s, c, pc, *cur, *nxt, replay))
+		return false;
+	t = *cur;
+	*cur = *nxt;
+	*nxt = t;
 	return true;
 }
 

@@ -163,6 +163,16 @@ int df_layout(struct df_solver *s)
 		ss->root_base = slot;
 		ss->exit_base = ex;
 		for (uint32_t b = sp->first_block; b < sp->first_block + sp->block_cnt; b++) {
+			const struct df_block *bk = &g->blocks[b];
+
+			s->blk[b].call_idx = ss->call_cnt;
+			if (s->blk[b].kind == DF_BLK_DEAD || !s->blk[b].call)
+				continue;
+			for (uint32_t pc = bk->start; pc < bk->end;
+			     pc += df_insn_slots(&p->insns[pc]))
+				ss->call_cnt += df_is_call(&p->insns[pc]);
+		}
+		for (uint32_t b = sp->first_block; b < sp->first_block + sp->block_cnt; b++) {
 			if (s->blk[b].kind != DF_BLK_ROOT)
 				continue;
 			s->blk[b].root = slot - ss->root_base;

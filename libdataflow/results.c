@@ -86,7 +86,7 @@ static int replay(struct df_solver *s, uint32_t ci, uint32_t pc, void *before,
 	const struct df_cfg *g = s->cfg;
 	const struct df_sctx *x = &s->ctx[ci];
 	uint32_t b = g->block_of[pc], r = b;
-	uint8_t *cur = q->p[0], *nxt = q->p[1], *t;
+	uint8_t *cur = q->p[0], *nxt = q->p[1];
 	struct df_ctx c;
 
 	if (s->blk[b].kind == DF_BLK_DEAD)
@@ -104,22 +104,17 @@ static int replay(struct df_solver *s, uint32_t ci, uint32_t pc, void *before,
 		if (!s->backward) {
 			for (uint32_t p = bk->start; p < bk->end;
 			     p += df_insn_slots(&s->prog->insns[p])) {
-				bool ok = df_step(s, &c, p, cur, nxt, true);
-
 				if (p == pc) {
 					if (before)
 						memcpy(before, cur, s->ssz);
-					if (after && !ok)
+					if (after && !df_step(s, &c, p, cur, nxt, true))
 						return -ENOENT;
 					if (after)
 						memcpy(after, nxt, s->ssz);
 					return 0;
 				}
-				if (!ok)
+				if (!df_step_cur(s, &c, p, &cur, &nxt, true))
 					return -ENOENT;
-				t = cur;
-				cur = nxt;
-				nxt = t;
 			}
 			if (s->a.edge && !s->a.edge(&c, lp, g->blocks[r + 1].start,
 						    DF_EDGE_FALLTHROUGH, cur))
@@ -127,22 +122,17 @@ static int replay(struct df_solver *s, uint32_t ci, uint32_t pc, void *before,
 			continue;
 		}
 		for (uint32_t p = lp;; p = df_prev_pc(s, bk->start, p)) {
-			bool ok = df_step(s, &c, p, cur, nxt, true);
-
 			if (p == pc) {
 				if (after)
 					memcpy(after, cur, s->ssz);
-				if (before && !ok)
+				if (before && !df_step(s, &c, p, cur, nxt, true))
 					return -ENOENT;
 				if (before)
 					memcpy(before, nxt, s->ssz);
 				return 0;
 			}
-			if (!ok)
+			if (!df_step_cur(s, &c, p, &cur, &nxt, true))
 				return -ENOENT;
-			t = cur;
-			cur = nxt;
-			nxt = t;
 			if (p == bk->start)
 				break;
 		}

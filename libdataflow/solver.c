@@ -199,8 +199,10 @@ void df_solver_free(struct df_solver *s)
 		s->a.fini(s->priv);
 	for (uint32_t i = 0; i < s->ctx_cnt; i++)
 		df_ctx_release(&s->ctx[i]);
-	for (int i = 0; i <= DF_MAX_CALL_FRAMES; i++)
+	for (int i = 0; i <= DF_MAX_CALL_FRAMES; i++) {
 		free(s->lvl[i].a);
+		free(s->lvl[i].calls);
+	}
 	for (int i = 0; i < 4; i++)
 		free(s->q[i]);
 	free(s->ctx);

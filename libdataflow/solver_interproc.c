@@ -309,6 +309,31 @@ static bool state_eq(const struct df_solver *s, const struct df_ctx *c,
 
 static int descend(struct df_solver *s, uint32_t ci);
 
+/* Bytes of saved call states per depth; beyond it the descent replays. */
+#define DF_CALL_SAVE_MAX	(1u << 20)
+
+/* Make the solve of context ci save the states before its calls. */
+static void level_prepare(struct df_solver *s, uint32_t ci)
+{
+	const struct df_sctx *x = &s->ctx[ci];
+	struct df_level *l = &s->lvl[x->depth];
+	uint32_t n = s->sub[x->subprog].call_cnt;
+
+	l->saving = false;
+	if (!n || s->a.edge || (size_t)n * s->ssz > DF_CALL_SAVE_MAX)
+		return;
+	if (n > l->call_cap) {
+		uint8_t *p = realloc(l->calls, (size_t)n * s->ssz);
+
+		if (!p)
+			return;	/* replay instead */
+		l->calls = p;
+		l->call_cap = n;
+	}
+	l->ctx = ci;
+	l->saving = true;
+}
+
 /* The kernel's instance for a call from ci at pc into t (§3.9). */
 static int enter_instance(struct df_solver *s, uint32_t ci, uint32_t pc,
 			  uint32_t t, const void *at_call)
@@ -364,6 +389,7 @@ static int enter_instance(struct df_solver *s, uint32_t ci, uint32_t pc,
 		df_trace_ev(s, &cc, DF_EV_CALL, s->cfg->subprogs[t].first_block,
 			    pc, s->cfg->subprogs[t].start, NULL, l->entry, true);
 	}
+	level_prepare(s, cj);
 	df_ctx_seed(s, cj, s->ctx[cj].seed);
 	err = df_drain(s);
 	if (err)
@@ -378,11 +404,10 @@ static int level_alloc(struct df_solver *s, uint32_t depth)
 
 	if (l->a)
 		return 0;
-	l->a = malloc(3 * s->ssz);
+	l->a = malloc(2 * s->ssz);
 	if (!l->a)
 		return -ENOMEM;
-	l->b = l->a + s->ssz;
-	l->entry = l->b + s->ssz;
+	l->entry = l->a + s->ssz;
 	return 0;
 }
 
@@ -394,11 +419,13 @@ static int descend(struct df_solver *s, uint32_t ci)
 	const struct df_subprog *sp = &s->cfg->subprogs[sub];
 	uint32_t end = sp->first_block + sp->block_cnt;
 	int err = level_alloc(s, depth);
+	/* the states before the calls, saved while ci was solved */
+	bool saved = s->lvl[depth].saving && s->lvl[depth].ctx == ci;
 
 	for (uint32_t r = 0; !err && r < ss->root_cnt; r++) {
 		uint32_t b = s->root_block[ss->root_base + r], last = b;
 		struct df_level *l = &s->lvl[depth];
-		uint8_t *cur = l->a, *nxt = l->b, *t;
+		uint8_t *cur = l->a;
 		bool calls = false;
 		struct df_ctx c;
 
@@ -411,24 +438,30 @@ static int descend(struct df_solver *s, uint32_t ci)
 		if (!calls)
 			continue;
 		df_ctx_fill(s, ci, &c);
-		memcpy(cur, df_root_state(s, &s->ctx[ci], r), s->ssz);
+		if (!saved)
+			memcpy(cur, df_root_state(s, &s->ctx[ci], r), s->ssz);
 		for (uint32_t k = b; !err && k <= last; k++) {
 			const struct df_block *bk = &s->cfg->blocks[k];
+			uint32_t call = s->blk[k].call_idx;
 
+			if (saved && !s->blk[k].call)
+				continue;
 			for (uint32_t pc = bk->start; !err && pc < bk->end;
 			     pc += df_insn_slots(&s->prog->insns[pc])) {
 				uint32_t subs[DF_MAX_TARGETS], n = 0;
+				const uint8_t *at = cur;
 
-				if (df_is_call(&s->prog->insns[pc]))
-					n = df_resolve(s, &c, pc, cur, subs);
+				if (df_is_call(&s->prog->insns[pc])) {
+					if (saved)
+						at = l->calls + (size_t)call++ * s->ssz;
+					n = df_resolve(s, &c, pc, at, subs);
+				}
 				if (s->err)
 					return s->err;
 				for (uint32_t i = 0; !err && i < n; i++)
-					err = enter_instance(s, ci, pc, subs[i], cur);
-				s->a.transfer(&c, pc, cur, nxt);
-				t = cur;
-				cur = nxt;
-				nxt = t;
+					err = enter_instance(s, ci, pc, subs[i], at);
+				if (!saved)
+					s->a.transfer(&c, pc, cur, cur);
 			}
 			if (k < last && s->a.edge &&
 			    !s->a.edge(&c, s->blk[k].last_pc, s->cfg->blocks[k + 1].start,
@@ -457,6 +490,7 @@ int df_solve_callsite_depth(struct df_solver *s)
 		if (err)
 			return err;
 		df_boundary(s, ci, s->ctx[ci].seed);
+		level_prepare(s, ci);
 		df_ctx_seed(s, ci, s->ctx[ci].seed);
 		err = df_drain(s);
 		if (err)

@@ -165,8 +165,17 @@ static bool at_join(const struct df_ctx *c, void *dst, const void *src)
 	bool changed = false;
 
 	(void)c;
-	for (int i = 0; i < DF_ARG_NLOCS; i++)
-		changed |= df_arg_join(&d->loc[i], &s->loc[i]);
+	for (int i = 0; i < DF_ARG_NLOCS; i++) {
+		struct df_arg r;
+
+		if (df_arg_same(&d->loc[i], &s->loc[i]))
+			continue;
+		r = df_arg_join_val(d->loc[i], s->loc[i]);
+		if (df_arg_equal(&r, &d->loc[i]))
+			continue;
+		d->loc[i] = r;
+		changed = true;
+	}
 	if (s->entry < d->entry) {
 		d->entry = s->entry;
 		changed = true;
@@ -182,7 +191,8 @@ static bool at_equal(const struct df_ctx *c, const void *a, const void *b)
 	if (x->entry != y->entry)
 		return false;
 	for (int i = 0; i < DF_ARG_NLOCS; i++)
-		if (!df_arg_equal(&x->loc[i], &y->loc[i]))
+		if (!df_arg_same(&x->loc[i], &y->loc[i]) &&
+		    !df_arg_equal(&x->loc[i], &y->loc[i]))
 			return false;
 	return true;
 }
@@ -214,8 +224,9 @@ static void at_transfer(const struct df_ctx *c, uint32_t pc, const void *in,
 	const void *cookie[2];
 	struct df_at_env env;
 
-	memcpy(out, in, sizeof(*st));
-	r = record(p, st->entry);
+	r = record(p, ((const struct df_argtrack_state *)in)->entry);
+	if (in != out)
+		memcpy(out, in, sizeof(*st));
 	cookie[0] = p;
 	cookie[1] = r;
 	env.depth = (int)c->depth;

@@ -115,6 +115,25 @@ static void cxfer(const struct df_prog *prog, const struct df_cfg *cfg,
 			return;
 		}
 	}
+	/* the common forms without df_insn_regs() */
+	switch (cls) {
+	case DF_LDX:
+		*d = in->dst_reg < NR ? varying() : *d;
+		return;
+	case DF_ST:
+		return;
+	case DF_STX:
+		if (DF_MODE(in->code) != DF_ATOMIC)
+			return;
+		break;
+	case DF_JMP:
+	case DF_JMP32:
+		if (op != DF_CALL)
+			return;
+		break;
+	default:
+		break;
+	}
 	df_insn_regs(in, DF_MAX_REG_ARGS, &regs);
 	for (int r = 0; r < NR; r++)
 		if (regs.def & (1u << r))
@@ -132,7 +151,12 @@ static int record_calls(const struct df_prog *prog, const struct df_cfg *cfg,
 			const struct df_block *b, struct cstate s,
 			struct df_consts *out)
 {
-	for (uint32_t pc = b->start; pc < b->end; pc += df_insn_slots(&prog->insns[pc])) {
+	uint32_t last = b->start;
+
+	for (uint32_t pc = b->start; pc < b->end; pc++)
+		if (df_insn_is_call(&prog->insns[pc]))
+			last = pc + 1;
+	for (uint32_t pc = b->start; pc < last; pc += df_insn_slots(&prog->insns[pc])) {
 		if (df_insn_is_call(&prog->insns[pc])) {
 			if (df_array_push(out->calls, out->call_cnt))
 				return -ENOMEM;
@@ -145,16 +169,23 @@ static int record_calls(const struct df_prog *prog, const struct df_cfg *cfg,
 	return 0;
 }
 
+/*
+ * Round-robin in reverse postorder; a block whose entry did not change
+ * since it was last processed is skipped, as processing it again would
+ * change nothing.
+ */
 static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
 			 const struct df_subprog *sp, struct cstate *in,
-			 struct df_consts *out)
+			 bool *pend, struct df_consts *out)
 {
 	bool changed = true;
 
 	if (!sp->rpo_cnt)
 		return 0;
-	for (uint32_t i = 0; i < sp->rpo_cnt; i++)
+	for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
 		memset(&in[sp->rpo[i]], 0, sizeof(*in));
+		pend[sp->rpo[i]] = true;
+	}
 	for (int r = 0; r < NR; r++)
 		in[sp->rpo[0]].r[r] = varying();
 	while (changed) {
@@ -162,6 +193,10 @@ static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
 		for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
 			const struct df_block *b = &cfg->blocks[sp->rpo[i]];
 			struct cstate s = in[sp->rpo[i]];
+
+			if (!pend[sp->rpo[i]])
+				continue;
+			pend[sp->rpo[i]] = false;
 
 			for (uint32_t pc = b->start; pc < b->end;
 			     pc += df_insn_slots(&prog->insns[pc]))
@@ -171,8 +206,12 @@ static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
 
 				if (ed->kind != DF_EDGE_FALLTHROUGH && ed->kind != DF_EDGE_TAKEN)
 					continue;
+				bool grew = false;
+
 				for (int r = 0; r < NR; r++)
-					changed |= cval_join(&in[ed->to].r[r], &s.r[r]);
+					grew |= cval_join(&in[ed->to].r[r], &s.r[r]);
+				pend[ed->to] |= grew;
+				changed |= grew;
 			}
 		}
 	}
@@ -189,16 +228,23 @@ static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
 int df_consts_compute(const struct df_prog *prog, const struct df_cfg *cfg,
 		      struct df_consts *out)
 {
+	uint32_t n = cfg->block_cnt ? cfg->block_cnt : 1;
 	struct cstate *in;
+	bool *pend;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	in = calloc(cfg->block_cnt ? cfg->block_cnt : 1, sizeof(*in));
-	if (!in)
+	in = calloc(n, sizeof(*in));
+	pend = calloc(n, sizeof(*pend));
+	if (!in || !pend) {
+		free(in);
+		free(pend);
 		return -ENOMEM;
+	}
 	for (uint32_t i = 0; i < cfg->subprog_cnt && !err; i++)
-		err = solve_subprog(prog, cfg, &cfg->subprogs[i], in, out);
+		err = solve_subprog(prog, cfg, &cfg->subprogs[i], in, pend, out);
 	free(in);
+	free(pend);
 	if (err) {
 		df_consts_free(out);
 		return err;

@@ -5,16 +5,60 @@
 
 #include "argtrack.h"
 
-/* ---- argtrack_lattice.c: values ---- */
-struct df_arg df_arg_none(void);
-struct df_arg df_arg_unvisited(void);
-struct df_arg df_arg_single(int frame, int16_t off);
-struct df_arg df_arg_off_imprecise(int frame);
-struct df_arg df_arg_imprecise(uint16_t mask);
+#include <string.h>
+
+/* ---- argtrack_lattice.c: values (canonical: unused bytes zero) ---- */
+static inline struct df_arg df_arg_none(void)
+{
+	return (struct df_arg){ .frame = DF_ARG_NONE };
+}
+
+static inline struct df_arg df_arg_unvisited(void)
+{
+	return (struct df_arg){ .frame = DF_ARG_UNVISITED };
+}
+
+static inline struct df_arg df_arg_single(int frame, int16_t off)
+{
+	struct df_arg a = { .frame = (int8_t)frame, .off_cnt = 1 };
+
+	a.off[0] = off;
+	return a;
+}
+
+static inline struct df_arg df_arg_off_imprecise(int frame)
+{
+	return (struct df_arg){ .frame = (int8_t)frame };
+}
+
+static inline struct df_arg df_arg_imprecise(uint16_t mask)
+{
+	struct df_arg a = { .frame = DF_ARG_IMPRECISE };
+
+	a.mask = mask;
+	return a;
+}
+
 /* Offsets sorted and distinct; n > 4 gives offset-imprecise. */
 struct df_arg df_arg_offsets(int frame, const int16_t *off, int n);
+/* The join of two values that differ and are both visited. */
+struct df_arg df_arg_join_slow(struct df_arg a, struct df_arg b);
+
+/* Bitwise equality; the same as df_arg_equal() on canonical values. */
+static inline bool df_arg_same(const struct df_arg *a, const struct df_arg *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
 /* The join without side effects. */
-struct df_arg df_arg_join_val(struct df_arg a, struct df_arg b);
+static inline struct df_arg df_arg_join_val(struct df_arg a, struct df_arg b)
+{
+	if (b.frame == DF_ARG_UNVISITED || df_arg_same(&a, &b))
+		return a;
+	if (a.frame == DF_ARG_UNVISITED)
+		return b;
+	return df_arg_join_slow(a, b);
+}
 /* May point into some frame's stack (frame >= 0 or imprecise). */
 static inline bool df_arg_is_fp(const struct df_arg *a)
 {

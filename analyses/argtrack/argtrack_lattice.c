@@ -23,37 +23,6 @@
 
 #include <stdio.h>
 
-struct df_arg df_arg_unvisited(void)
-{
-	return (struct df_arg){ .frame = DF_ARG_UNVISITED };
-}
-
-struct df_arg df_arg_none(void)
-{
-	return (struct df_arg){ .frame = DF_ARG_NONE };
-}
-
-struct df_arg df_arg_single(int frame, int16_t off)
-{
-	struct df_arg a = { .frame = (int8_t)frame, .off_cnt = 1 };
-
-	a.off[0] = off;
-	return a;
-}
-
-struct df_arg df_arg_off_imprecise(int frame)
-{
-	return (struct df_arg){ .frame = (int8_t)frame };
-}
-
-struct df_arg df_arg_imprecise(uint16_t mask)
-{
-	struct df_arg a = { .frame = DF_ARG_IMPRECISE };
-
-	a.mask = mask;
-	return a;
-}
-
 /* Merge two sorted offset sets; more than 4 offsets: offset-imprecise. */
 static struct df_arg merge_offsets(const struct df_arg *a, const struct df_arg *b)
 {
@@ -103,7 +72,7 @@ static uint16_t frame_bits(const struct df_arg *a)
 	return 0;
 }
 
-struct df_arg df_arg_join_val(struct df_arg a, struct df_arg b)
+struct df_arg df_arg_join_slow(struct df_arg a, struct df_arg b)
 {
 	if (b.frame == DF_ARG_UNVISITED)
 		return a;
