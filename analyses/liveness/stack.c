@@ -16,7 +16,8 @@
  * of its caller's recording. The engine then solves, per subprogram and
  * context-insensitively, the liveness of the subprogram's own frame with
  * may_read joined and must_write intersected over all its instances: the
- * state stored per instruction is that own-frame set (struct df_halves).
+ * state is that own-frame set (struct df_halves). The summary is sparse,
+ * like the instances' records, and found by rank in a bitmap of its pcs.
  */
 #include "stack_int.h"
 #include "stack_priv.h"
@@ -64,40 +65,80 @@ static int build_children(struct df_stack_priv *p)
 	return 0;
 }
 
-/* may_read joined and must_write intersected over the instances of each subprogram. */
+/* Instance ids grouped by subprogram (a counting sort). */
+static uint32_t *by_subprog(const struct df_stack_priv *p, uint32_t **first_out)
+{
+	uint32_t subs = p->cfg->subprog_cnt;
+	uint32_t *first = calloc(subs + 2, sizeof(*first));
+	uint32_t *ids = malloc((p->inst_cnt ? p->inst_cnt : 1) * sizeof(*ids));
+
+	if (!first || !ids) {
+		free(first);
+		free(ids);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < p->inst_cnt; i++)
+		first[p->insts[i].subprog + 2]++;
+	for (uint32_t s = 0; s < subs; s++)
+		first[s + 2] += first[s + 1];
+	for (uint32_t i = 0; i < p->inst_cnt; i++)
+		ids[first[p->insts[i].subprog + 1]++] = i;
+	*first_out = first;
+	return ids;
+}
+
+/*
+ * may_read joined and must_write intersected over the instances of each
+ * subprogram, kept for the pcs where one is not empty; a subprogram with
+ * one instance uses that instance's records.
+ */
 static int own_summary(struct df_stack_priv *p)
 {
-	uint32_t n = p->prog->insn_cnt;
-	uint8_t *seen;
+	uint32_t n = p->prog->insn_cnt, words = n / 64 + 1, cnt = 0, *first = NULL, *ids;
+	int err = 0;
 
-	p->own_use = calloc(n ? n : 1, sizeof(*p->own_use));
-	p->own_def = calloc(n ? n : 1, sizeof(*p->own_def));
-	seen = calloc(n ? n : 1, 1);
-	if (!p->own_use || !p->own_def || !seen) {
-		free(seen);
+	ids = by_subprog(p, &first);
+	p->own_bits = calloc(words, sizeof(*p->own_bits));
+	p->own_rank = calloc(words, sizeof(*p->own_rank));
+	if (!ids || !p->own_bits || !p->own_rank) {
+		free(ids);
+		free(first);
 		return -ENOMEM;
 	}
-	for (uint32_t i = 0; i < p->inst_cnt; i++) {
-		const struct df_stack_inst *in = &p->insts[i];
-		const struct df_frame_masks *fm = in->sink.frames[in->depth];
+	for (uint32_t s = 0; !err && s < p->cfg->subprog_cnt; s++) {
+		struct df_stack_sub *ss = &p->subs[s];
+		uint32_t own_cnt = 0;
 
-		for (uint32_t k = 0; k < in->sink.insn_cnt; k++) {
-			uint32_t pc = in->sink.start + k;
-			struct df_halves u = { { 0, 0 } }, d = { { 0, 0 } };
+		ss->own_base = cnt;
+		for (uint32_t i = first[s]; !err && i < first[s + 1]; i++) {
+			const struct df_stack_inst *in = &p->insts[ids[i]];
+			const struct df_stack_frame *fr = &in->fr[in->depth];
+			struct df_stack_rec *m;
+			uint32_t mc;
 
-			if (fm) {
-				u = fm[k].may_read;
-				d = fm[k].must_write;
+			if (i == first[s]) {
+				ss->own = fr->rec;
+				own_cnt = fr->cnt;
+				continue;
 			}
-			for (int w = 0; w < 2; w++) {
-				p->own_use[pc].w[w] |= u.w[w];
-				p->own_def[pc].w[w] = seen[pc] ?
-					p->own_def[pc].w[w] & d.w[w] : d.w[w];
-			}
-			seen[pc] = 1;
+			err = df_recs_merge(ss->own, own_cnt, fr->rec, fr->cnt, &m, &mc);
+			if (err)
+				break;
+			free(ss->own_alloc);
+			ss->own = ss->own_alloc = m;
+			own_cnt = mc;
 		}
+		for (uint32_t i = 0; i < own_cnt; i++)
+			p->own_bits[ss->own[i].pc / 64] |= 1ull << (ss->own[i].pc % 64);
+		cnt += own_cnt;
 	}
-	free(seen);
+	free(ids);
+	free(first);
+	if (err)
+		return err;
+	for (uint32_t w = 1; w < words; w++)
+		p->own_rank[w] = p->own_rank[w - 1] +
+				 (uint32_t)__builtin_popcountll(p->own_bits[w - 1]);
 	return 0;
 }
 
@@ -108,13 +149,9 @@ static void st_fini(void *priv)
 	if (!p)
 		return;
 	df_stack_insts_free(p);
-	for (uint32_t i = 0; p->po && i < p->cfg->subprog_cnt; i++)
-		free(p->po[i]);
-	free(p->po);
-	free(p->po_cnt);
 	free(p->children);
-	free(p->own_use);
-	free(p->own_def);
+	free(p->own_bits);
+	free(p->own_rank);
 	free(p);
 }
 
@@ -134,9 +171,7 @@ static int st_init(const struct df_ctx *c, void **out)
 		return -ENOENT;
 	}
 	p->atp = df_solver_priv(p->at);
-	p->po = calloc(c->cfg->subprog_cnt + 1, sizeof(*p->po));
-	p->po_cnt = calloc(c->cfg->subprog_cnt + 1, sizeof(*p->po_cnt));
-	err = !p->po || !p->po_cnt || !p->atp ? -ENOMEM : 0;
+	err = !p->atp ? -ENOMEM : 0;
 	if (!err && p->atp->err) {
 		/* the complexity limit was reported when it was hit */
 		if (p->atp->err != -E2BIG)
@@ -181,11 +216,22 @@ static void st_transfer(const struct df_ctx *c, uint32_t pc, const void *in,
 			void *out)
 {
 	const struct df_stack_priv *p = c->priv;
+	uint64_t word = p->own_bits[pc / 64], bit = 1ull << (pc % 64);
 	const struct df_halves *a = in;
 	struct df_halves *b = out;
+	const struct df_stack_rec *r;
+	uint32_t sub = c->subprog;
 
+	*b = *a;
+	if (!(word & bit))
+		return;
+	if (sub >= p->cfg->subprog_cnt || pc < p->cfg->subprogs[sub].start ||
+	    pc >= p->cfg->subprogs[sub].end)
+		sub = df_cfg_subprog_of(p->cfg, pc);
+	r = &p->subs[sub].own[p->own_rank[pc / 64] - p->subs[sub].own_base +
+			      (uint32_t)__builtin_popcountll(word & (bit - 1))];
 	for (int w = 0; w < 2; w++)
-		b->w[w] = p->own_use[pc].w[w] | (a->w[w] & ~p->own_def[pc].w[w]);
+		b->w[w] = r->may_read.w[w] | (a->w[w] & ~r->must_write.w[w]);
 }
 
 static void st_print(const struct df_ctx *c, const void *s, FILE *f)
@@ -248,24 +294,24 @@ int df_stack_masks(const struct df_solver *s, uint32_t i, uint32_t pc,
 {
 	const struct df_stack_priv *p = priv_of(s);
 	const struct df_stack_inst *in;
-	const struct df_frame_masks *m;
-	struct df_frame_masks zero = { { { 0, 0 } }, { { 0, 0 } }, { { 0, 0 } } };
+	const struct df_stack_rec *r;
+	const struct df_subprog *sp;
 
 	if (!p || i >= p->inst_cnt)
 		return -EINVAL;
 	in = &p->insts[i];
-	if (frame > in->depth || pc < in->sink.start ||
-	    pc - in->sink.start >= in->sink.insn_cnt)
+	sp = &p->cfg->subprogs[in->subprog];
+	if (frame > in->depth || pc < sp->start || pc >= sp->end)
 		return -EINVAL;
 	if (!p->cfg->blocks[p->cfg->block_of[pc]].reachable)
 		return -ENOENT;
-	m = in->sink.frames[frame] ? &in->sink.frames[frame][pc - in->sink.start] : &zero;
+	r = df_stack_rec_at(&in->fr[frame], pc);
 	if (use)
-		*use = m->may_read;
+		*use = r ? r->may_read : (struct df_halves){ { 0, 0 } };
 	if (def)
-		*def = m->must_write;
+		*def = r ? r->must_write : (struct df_halves){ { 0, 0 } };
 	if (live)
-		*live = m->live_before;
+		df_stack_live(p, in, frame, pc, live);
 	return 0;
 }
 
@@ -307,14 +353,13 @@ static const struct df_stack_inst *lookup(const struct df_stack_priv *p,
 	}
 }
 
-static bool live_at(const struct df_stack_inst *in, uint32_t pc, uint32_t frame,
-		    uint32_t h)
+static bool live_at(const struct df_stack_priv *p, const struct df_stack_inst *in,
+		    uint32_t pc, uint32_t frame, uint32_t h)
 {
-	const struct df_frame_masks *fm = in->sink.frames[frame];
+	struct df_halves l;
 
-	if (!fm || pc < in->sink.start || pc - in->sink.start >= in->sink.insn_cnt)
-		return false;
-	return df_halves_test(&fm[pc - in->sink.start].live_before, h);
+	df_stack_live(p, in, frame, pc, &l);
+	return df_halves_test(&l, h);
 }
 
 bool df_stack_alive(const struct df_solver *s, const uint32_t *pcs,
@@ -332,7 +377,7 @@ bool df_stack_alive(const struct df_solver *s, const uint32_t *pcs,
 	if (!in)
 		return true;
 	rel = F + in->depth - cur;
-	if (F + in->depth >= cur && rel <= in->depth && live_at(in, pcs[cur], rel, h))
+	if (F + in->depth >= cur && rel <= in->depth && live_at(p, in, pcs[cur], rel, h))
 		return true;
 	for (uint32_t i = F; i < cur; i++) {
 		uint32_t cs = pcs[i];
@@ -344,7 +389,7 @@ bool df_stack_alive(const struct df_solver *s, const uint32_t *pcs,
 		if (cs >= p->prog->insn_cnt)
 			return true;
 		if (df_callback_helper(&p->prog->insns[cs], &cb, &from, &to) ?
-		    live_at(in, cs, rel, h) : live_at(in, cs + 1, rel, h))
+		    live_at(p, in, cs, rel, h) : live_at(p, in, cs + 1, rel, h))
 			return true;
 	}
 	return false;

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Instances of the stack liveness (semantics §2.3, §3.9, §3.10): one per
- * (callsite, depth), frames 0..depth of may_read / must_write /
- * live_before per instruction, allocated lazily per frame.
+ * (callsite, depth) with frames 0..depth.
  *
  * The arg-tracking contexts are replayed in the kernel's order: roots in
  * reverse topological order, each context recorded afresh, then its
@@ -13,8 +12,13 @@
  *
  *   live_before(i) = may_read(i) | (OR of live_before(s), s in succ(i)) & ~must_write(i)
  *
- * by sweeps over the subprogram's instruction postorder until nothing
- * changes. Exit instructions keep live_before empty, as in the kernel.
+ * Storage is sparse: per frame, only the instructions that touch it (a
+ * sorted record array; the others pass live sets through unchanged) with
+ * live_before at each, plus the live set after each block. The fixpoint
+ * sweeps the subprogram's blocks in postorder until nothing changes, each
+ * block folding its records backward from its successors' entry sets;
+ * exit instructions keep live_before empty, as in the kernel. A frame
+ * nothing touches stores nothing: it is dead everywhere.
  */
 #include "stack_int.h"
 #include "stack_priv.h"
@@ -43,121 +47,290 @@ static int succs(const struct df_prog *prog, uint32_t pc, uint32_t out[2])
 	return n;
 }
 
+static uint32_t hash_slot(uint32_t callsite, uint32_t depth, uint32_t cap)
+{
+	return (uint32_t)((((uint64_t)callsite << 3 | depth) * 0x9e3779b97f4a7c15ull) >> 32) &
+	       (cap - 1);
+}
+
+/* Open addressing over instance ids + 1 (0: empty), at most half full. */
+static int hash_add(struct df_stack_priv *p, uint32_t id)
+{
+	if (2 * p->inst_cnt > p->hash_cap) {
+		uint32_t cap = p->hash_cap ? 2 * p->hash_cap : 64;
+		uint32_t *h = calloc(cap, sizeof(*h));
+
+		if (!h)
+			return -ENOMEM;
+		free(p->hash);
+		p->hash = h;
+		p->hash_cap = cap;
+		for (uint32_t i = 0; i < p->inst_cnt; i++) {
+			uint32_t s = hash_slot(p->insts[i].callsite, p->insts[i].depth, cap);
+
+			while (h[s])
+				s = (s + 1) & (cap - 1);
+			h[s] = i + 1;
+		}
+		return 0;
+	}
+	for (uint32_t s = hash_slot(p->insts[id].callsite, p->insts[id].depth,
+				    p->hash_cap);; s = (s + 1) & (p->hash_cap - 1)) {
+		if (!p->hash[s]) {
+			p->hash[s] = id + 1;
+			return 0;
+		}
+	}
+}
+
 static struct df_stack_inst *find_inst(struct df_stack_priv *p, uint32_t callsite,
 				       uint32_t depth)
 {
-	for (uint32_t i = 0; i < p->inst_cnt; i++)
-		if (p->insts[i].callsite == callsite && p->insts[i].depth == depth)
-			return &p->insts[i];
-	return NULL;
+	if (!p->hash_cap)
+		return NULL;
+	for (uint32_t s = hash_slot(callsite, depth, p->hash_cap);;
+	     s = (s + 1) & (p->hash_cap - 1)) {
+		const struct df_stack_inst *in;
+
+		if (!p->hash[s])
+			return NULL;
+		in = &p->insts[p->hash[s] - 1];
+		if (in->callsite == callsite && in->depth == depth)
+			return &p->insts[p->hash[s] - 1];
+	}
 }
 
-/* Post-order of the reachable instructions of a subprogram. */
-static int postorder(struct df_stack_priv *p, uint32_t sub)
+/* Block successors and the calls in instruction postorder, once per subprogram. */
+static int prepare_sub(struct df_stack_priv *p, uint32_t sub)
 {
 	const struct df_subprog *sp = &p->cfg->subprogs[sub];
+	struct df_stack_sub *ss = &p->subs[sub];
 	uint32_t n = 0;
 
-	if (p->po[sub])
+	if (ss->ready)
 		return 0;
-	for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
-		const struct df_block *b = &p->cfg->blocks[sp->rpo[i]];
-
-		n += b->end - b->start;
-	}
-	p->po[sub] = malloc((n ? n : 1) * sizeof(uint32_t));
-	if (!p->po[sub])
+	ss->succ = malloc((sp->block_cnt ? sp->block_cnt : 1) * sizeof(*ss->succ));
+	if (!ss->succ)
 		return -ENOMEM;
-	n = 0;
+	for (uint32_t b = 0; b < sp->block_cnt; b++) {
+		const struct df_block *bl = &p->cfg->blocks[sp->first_block + b];
+		uint32_t last = bl->end - 1, s[2];
+		int k;
+
+		if (bl->end - bl->start >= 2 && df_insn_is_ldimm64(&p->prog->insns[last - 1]))
+			last--;
+		k = succs(p->prog, last, s);
+		for (int j = 0; j < 2; j++)
+			ss->succ[b][j] = j < k && s[j] >= sp->start && s[j] < sp->end ?
+					 s[j] : UINT32_MAX;
+	}
 	for (uint32_t i = sp->rpo_cnt; i-- > 0;) {
 		const struct df_block *b = &p->cfg->blocks[sp->rpo[i]];
 		uint32_t base = n;
 
 		for (uint32_t pc = b->start; pc < b->end;
-		     pc += df_insn_slots(&p->prog->insns[pc]))
-			p->po[sub][n++] = pc;
-		for (uint32_t a = base, z = n - 1; a < z; a++, z--) {
-			uint32_t t = p->po[sub][a];
+		     pc += df_insn_slots(&p->prog->insns[pc])) {
+			if (!df_insn_is_call(&p->prog->insns[pc]))
+				continue;
+			if (df_array_push(ss->calls, n))
+				return -ENOMEM;
+			ss->calls[n++] = pc;
+		}
+		for (uint32_t a = base, z = n ? n - 1 : 0; a < z; a++, z--) {
+			uint32_t t = ss->calls[a];
 
-			p->po[sub][a] = p->po[sub][z];
-			p->po[sub][z] = t;
+			ss->calls[a] = ss->calls[z];
+			ss->calls[z] = t;
 		}
 	}
-	p->po_cnt[sub] = n;
+	ss->call_cnt = n;
+	if (p->blk_cap < sp->block_cnt + 1) {
+		uint32_t *f = realloc(p->blk_first, (sp->block_cnt + 1) * sizeof(*f));
+
+		if (!f)
+			return -ENOMEM;
+		p->blk_first = f;
+		p->blk_cap = sp->block_cnt + 1;
+	}
+	ss->ready = true;
 	return 0;
 }
 
-void df_stack_update(struct df_stack_priv *p, struct df_stack_inst *in)
+/* Index of the first record at or after pc. */
+static uint32_t lower_bound(const struct df_stack_frame *fr, uint32_t pc)
 {
-	const uint32_t *po = p->po[in->subprog];
-	uint32_t cnt = p->po_cnt[in->subprog];
+	uint32_t lo = 0, hi = fr->cnt;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (fr->rec[mid].pc < pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct df_stack_rec *df_stack_rec_at(const struct df_stack_frame *fr,
+					   uint32_t pc)
+{
+	uint32_t i = lower_bound(fr, pc);
+
+	return i < fr->cnt && fr->rec[i].pc == pc ? &fr->rec[i] : NULL;
+}
+
+void df_stack_live(const struct df_stack_priv *p, const struct df_stack_inst *in,
+		   uint32_t f, uint32_t pc, struct df_halves *out)
+{
+	const struct df_subprog *sp = &p->cfg->subprogs[in->subprog];
+	const struct df_stack_frame *fr;
+	uint32_t b, r;
+
+	*out = (struct df_halves){ { 0, 0 } };
+	if (f > in->depth || !in->fr[f].cnt || pc < sp->start || pc >= sp->end)
+		return;
+	fr = &in->fr[f];
+	b = p->cfg->block_of[pc];
+	/* unreached instructions and second ld_imm64 slots have no live set */
+	if (!p->cfg->blocks[b].reachable ||
+	    (pc > sp->start && df_insn_is_ldimm64(&p->prog->insns[pc - 1])))
+		return;
+	r = lower_bound(fr, pc);
+	if (r < fr->cnt && fr->rec[r].pc < p->cfg->blocks[b].end)
+		*out = fr->live[r];
+	else
+		*out = fr->out[b - sp->first_block];
+}
+
+/* live_before at pc, a successor of block b's end: its block's first record or end. */
+static struct df_halves live_in(const struct df_stack_priv *p,
+				const struct df_stack_frame *fr,
+				uint32_t first_block, uint32_t pc)
+{
+	uint32_t b = p->cfg->block_of[pc] - first_block;
+	uint32_t r = p->blk_first[b];
+
+	while (r < p->blk_first[b + 1] && fr->rec[r].pc < pc)
+		r++;
+	return r < p->blk_first[b + 1] ? fr->live[r] : fr->out[b];
+}
+
+/* The fixpoint of one frame by sweeps over the blocks in postorder. */
+static int update_frame(struct df_stack_priv *p, const struct df_subprog *sp,
+			const struct df_stack_sub *ss, struct df_stack_frame *fr)
+{
+	uint32_t nb = sp->block_cnt, j = 0;
 	bool changed;
 
-	in->initialized = true;
+	free(fr->live);
+	free(fr->out);
+	fr->live = calloc(fr->cnt, sizeof(*fr->live));
+	fr->out = calloc(nb ? nb : 1, sizeof(*fr->out));
+	if (!fr->live || !fr->out)
+		return -ENOMEM;
+	for (uint32_t b = 0; b < nb; b++) {
+		uint32_t start = p->cfg->blocks[sp->first_block + b].start;
+
+		while (j < fr->cnt && fr->rec[j].pc < start)
+			j++;
+		p->blk_first[b] = j;
+	}
+	p->blk_first[nb] = fr->cnt;
 	do {
 		changed = false;
-		for (uint32_t f = 0; f <= in->depth; f++) {
-			struct df_frame_masks *fm = in->sink.frames[f];
+		for (uint32_t i = sp->rpo_cnt; i-- > 0;) {
+			uint32_t b = sp->rpo[i] - sp->first_block;
+			struct df_halves cur = { { 0, 0 } };
 
-			if (!fm)
-				continue;
-			for (uint32_t i = 0; i < cnt; i++) {
-				uint32_t s[2], pc = po[i];
-				int n = succs(p->prog, pc, s);
-				struct df_frame_masks *m = &fm[pc - in->sink.start];
-				struct df_halves after = { { 0, 0 } }, before;
+			for (int k = 0; k < 2; k++) {
+				struct df_halves l;
 
-				if (!n)
+				if (ss->succ[b][k] == UINT32_MAX)
 					continue;
-				for (int j = 0; j < n; j++) {
-					if (s[j] < in->sink.start ||
-					    s[j] - in->sink.start >= in->sink.insn_cnt)
-						continue;
-					after.w[0] |= fm[s[j] - in->sink.start].live_before.w[0];
-					after.w[1] |= fm[s[j] - in->sink.start].live_before.w[1];
-				}
+				l = live_in(p, fr, sp->first_block, ss->succ[b][k]);
+				cur.w[0] |= l.w[0];
+				cur.w[1] |= l.w[1];
+			}
+			if (cur.w[0] != fr->out[b].w[0] || cur.w[1] != fr->out[b].w[1]) {
+				fr->out[b] = cur;
+				changed = true;
+			}
+			for (uint32_t r = p->blk_first[b + 1]; r-- > p->blk_first[b];) {
+				const struct df_stack_rec *m = &fr->rec[r];
+
 				for (int w = 0; w < 2; w++)
-					before.w[w] = (after.w[w] & ~m->must_write.w[w]) |
-						      m->may_read.w[w];
-				if (before.w[0] != m->live_before.w[0] ||
-				    before.w[1] != m->live_before.w[1]) {
-					m->live_before = before;
+					cur.w[w] = (cur.w[w] & ~m->must_write.w[w]) |
+						   m->may_read.w[w];
+				if (cur.w[0] != fr->live[r].w[0] ||
+				    cur.w[1] != fr->live[r].w[1]) {
+					fr->live[r] = cur;
 					changed = true;
 				}
 			}
 		}
 	} while (changed);
+	return 0;
 }
 
-static void merge(struct df_stack_inst *dst, struct df_rec_sink *src)
+static int update(struct df_stack_priv *p, struct df_stack_inst *in)
 {
-	for (uint32_t f = 0; f <= dst->depth; f++) {
-		struct df_frame_masks *d = dst->sink.frames[f];
+	const struct df_subprog *sp = &p->cfg->subprogs[in->subprog];
 
-		if (!src->frames[f] || !d) {
-			if (!d) {
-				dst->sink.frames[f] = src->frames[f];
-				src->frames[f] = NULL;
-				d = dst->sink.frames[f];
-			}
-			for (uint32_t i = 0; d && i < dst->sink.insn_cnt; i++)
-				d[i].must_write = (struct df_halves){ { 0, 0 } };
+	in->initialized = true;
+	for (uint32_t f = 0; f <= in->depth; f++) {
+		int err;
+
+		if (!in->fr[f].cnt)
 			continue;
-		}
-		for (uint32_t i = 0; i < dst->sink.insn_cnt; i++) {
-			for (int w = 0; w < 2; w++) {
-				d[i].may_read.w[w] |= src->frames[f][i].may_read.w[w];
-				d[i].must_write.w[w] &= src->frames[f][i].must_write.w[w];
-			}
-		}
+		err = update_frame(p, sp, &p->subs[in->subprog], &in->fr[f]);
+		if (err)
+			return err;
 	}
+	return 0;
+}
+
+static void frame_free(struct df_stack_frame *fr)
+{
+	free(fr->rec);
+	free(fr->live);
+	free(fr->out);
+	memset(fr, 0, sizeof(*fr));
+}
+
+/* A fresh recording of an instance's key: merged into it, or its first records. */
+static int take(struct df_stack_inst *in, struct df_rec_sink *k)
+{
+	for (uint32_t f = 0; f <= in->depth; f++) {
+		struct df_stack_frame *fr = &in->fr[f];
+		struct df_rec_vec *v = &k->fr[f];
+		struct df_stack_rec *m;
+		uint32_t n;
+
+		df_rec_vec_finish(v);
+		if (in->initialized) {
+			if (df_recs_merge(fr->rec, fr->cnt, v->r, v->cnt, &m, &n))
+				return -ENOMEM;
+		} else {
+			n = v->cnt;
+			m = n ? malloc(n * sizeof(*m)) : NULL;
+			if (n && !m)
+				return -ENOMEM;
+			if (n)
+				memcpy(m, v->r, n * sizeof(*m));
+		}
+		frame_free(fr);
+		fr->rec = m;
+		fr->cnt = n;
+	}
+	return 0;
 }
 
 static void sink_free(struct df_rec_sink *k)
 {
 	for (int f = 0; f < DF_MAX_CALL_FRAMES; f++) {
-		free(k->frames[f]);
-		k->frames[f] = NULL;
+		free(k->fr[f].r);
+		memset(&k->fr[f], 0, sizeof(k->fr[f]));
 	}
 }
 
@@ -176,13 +349,12 @@ static int inst_get(struct df_stack_priv *p, const struct df_context_info *ci,
 		in->subprog = ci->subprog;
 		in->callsite = key;
 		in->depth = ci->depth;
-		in->sink.start = sp->start;
-		in->sink.insn_cnt = sp->end - sp->start;
-		in->sink.depth = ci->depth;
 		p->inst_cnt++;
+		if (hash_add(p, p->inst_cnt - 1))
+			return -ENOMEM;
 	}
 	*out = (uint32_t)(in - p->insts);
-	return postorder(p, ci->subprog);
+	return prepare_sub(p, ci->subprog);
 }
 
 struct record_walk {
@@ -212,18 +384,16 @@ static int analyze(struct df_stack_priv *p, uint32_t ctx, uint32_t *inst_out);
 static int follow_calls(struct df_stack_priv *p, uint32_t ctx,
 			const struct df_context_info *ci, struct df_rec_sink *k)
 {
-	const uint32_t *po = p->po[ci->subprog];
-	uint32_t cnt = p->po_cnt[ci->subprog];
+	const struct df_stack_sub *ss = &p->subs[ci->subprog];
 
-	for (uint32_t i = 0; i < cnt; i++) {
+	for (uint32_t i = 0; i < ss->call_cnt; i++) {
 		struct df_arg args[DF_ARG_SPILL0];
 		struct df_argtrack_state st;
 		struct df_stack_inst *callee;
-		uint32_t pc = po[i], child, ci_id;
+		uint32_t pc = ss->calls[i], child, ci_id, start;
 		int sub, err;
 
-		if (!df_insn_is_call(&p->prog->insns[pc]) ||
-		    df_state_before(p->at, ctx, pc, &st))
+		if (df_state_before(p->at, ctx, pc, &st))
 			continue;
 		if (!df_argtrack_call_args(p->prog, p->cfg, &p->atp->consts, pc,
 					   &st, args, &sub) || sub < 0)
@@ -243,16 +413,19 @@ static int follow_calls(struct df_stack_priv *p, uint32_t ctx,
 		if (err)
 			return err;
 		callee = &p->insts[ci_id];
+		start = p->cfg->subprogs[callee->subprog].start;
 		for (uint32_t f = 0; f < callee->depth; f++) {
-			struct df_frame_masks *m, *e = callee->sink.frames[f];
+			struct df_stack_rec *m;
+			struct df_halves e;
 
-			if (!e)
+			df_stack_live(p, callee, f, start, &e);
+			if (df_halves_empty(&e))
 				continue;
 			m = df_sink_masks(k, f, pc);
 			if (!m)
 				return -ENOMEM;
-			m->may_read.w[0] |= e[0].live_before.w[0];
-			m->may_read.w[1] |= e[0].live_before.w[1];
+			m->may_read.w[0] |= e.w[0];
+			m->may_read.w[1] |= e.w[1];
 		}
 	}
 	return 0;
@@ -260,9 +433,9 @@ static int follow_calls(struct df_stack_priv *p, uint32_t ctx,
 
 static int analyze(struct df_stack_priv *p, uint32_t ctx, uint32_t *inst_out)
 {
+	const struct df_subprog *sp;
 	struct df_context_info ci;
-	struct df_rec_sink fresh;
-	struct df_stack_inst *in;
+	struct df_rec_sink *fresh;
 	uint32_t id;
 	int err;
 
@@ -272,35 +445,36 @@ static int analyze(struct df_stack_priv *p, uint32_t ctx, uint32_t *inst_out)
 			    (int)p->analyses);
 		return -E2BIG;
 	}
+	if (p->level > DF_MAX_CALL_FRAMES) {
+		df_prog_err(p->prog, -1, "stack: calls nested deeper than %d frames",
+			    DF_MAX_CALL_FRAMES);
+		return -EINVAL;
+	}
 	err = df_solver_context(p->at, ctx, &ci);
 	if (!err)
 		err = inst_get(p, &ci, &id);
 	if (err)
 		return err;
-	in = &p->insts[id];
-	memset(&fresh, 0, sizeof(fresh));
-	fresh.start = in->sink.start;
-	fresh.insn_cnt = in->sink.insn_cnt;
-	fresh.depth = in->depth;
-	p->cur_sub = ci.subprog;
-	err = record_context(p, ctx, &fresh);
+	sp = &p->cfg->subprogs[ci.subprog];
+	fresh = &p->sinks[p->level++];
+	for (uint32_t f = 0; f < DF_MAX_CALL_FRAMES; f++) {
+		fresh->fr[f].cnt = 0;
+		fresh->fr[f].unsorted = false;
+	}
+	fresh->start = sp->start;
+	fresh->insn_cnt = sp->end - sp->start;
+	fresh->depth = ci.depth;
+	err = record_context(p, ctx, fresh);
 	if (!err)
-		err = follow_calls(p, ctx, &ci, &fresh);
-	if (err) {
-		sink_free(&fresh);
-		return err;
-	}
+		err = follow_calls(p, ctx, &ci, fresh);
+	p->level--;
 	/* the recursion may have grown (moved) the instance array */
-	in = &p->insts[id];
-	if (in->initialized) {
-		merge(in, &fresh);
-		sink_free(&fresh);
-	} else {
-		memcpy(in->sink.frames, fresh.frames, sizeof(fresh.frames));
-	}
-	df_stack_update(p, in);
+	if (!err)
+		err = take(&p->insts[id], fresh);
+	if (!err)
+		err = update(p, &p->insts[id]);
 	*inst_out = id;
-	return 0;
+	return err;
 }
 
 static int cmp_inst(const void *a, const void *b)
@@ -356,8 +530,12 @@ static int roots_by_subprog(struct df_stack_priv *p, uint32_t **first_out,
 int df_stack_run(struct df_stack_priv *p)
 {
 	uint32_t *first, *ctx;
-	int err = roots_by_subprog(p, &first, &ctx);
+	int err;
 
+	p->subs = calloc(p->cfg->subprog_cnt + 1, sizeof(*p->subs));
+	if (!p->subs)
+		return -ENOMEM;
+	err = roots_by_subprog(p, &first, &ctx);
 	if (err)
 		return err;
 	for (uint32_t k = p->cfg->subprog_cnt; !err && k-- > 0;) {
@@ -368,6 +546,11 @@ int df_stack_run(struct df_stack_priv *p)
 	}
 	free(first);
 	free(ctx);
+	free(p->hash);
+	p->hash = NULL;
+	p->hash_cap = 0;
+	for (uint32_t l = 0; l <= DF_MAX_CALL_FRAMES; l++)
+		sink_free(&p->sinks[l]);
 	if (err)
 		return err;
 	if (p->inst_cnt)
@@ -378,8 +561,22 @@ int df_stack_run(struct df_stack_priv *p)
 void df_stack_insts_free(struct df_stack_priv *p)
 {
 	for (uint32_t i = 0; i < p->inst_cnt; i++)
-		sink_free(&p->insts[i].sink);
+		for (int f = 0; f < DF_MAX_CALL_FRAMES; f++)
+			frame_free(&p->insts[i].fr[f]);
 	free(p->insts);
 	p->insts = NULL;
 	p->inst_cnt = 0;
+	for (uint32_t i = 0; p->subs && i < p->cfg->subprog_cnt; i++) {
+		free(p->subs[i].succ);
+		free(p->subs[i].calls);
+		free(p->subs[i].own_alloc);
+	}
+	free(p->subs);
+	p->subs = NULL;
+	free(p->blk_first);
+	p->blk_first = NULL;
+	free(p->hash);
+	p->hash = NULL;
+	for (uint32_t l = 0; l <= DF_MAX_CALL_FRAMES; l++)
+		sink_free(&p->sinks[l]);
 }

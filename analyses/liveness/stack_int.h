@@ -34,14 +34,22 @@ static inline bool df_halves_empty(const struct df_halves *h)
 	return !h->w[0] && !h->w[1];
 }
 
-/* Masks of one frame at one instruction. */
-struct df_frame_masks {
-	struct df_halves may_read, must_write, live_before;
+/* The accesses of one instruction to one frame. */
+struct df_stack_rec {
+	uint32_t pc;
+	struct df_halves may_read, must_write;
 };
 
-/* Where a recording pass writes: frames 0..depth, each insn_cnt entries (lazily). */
+/* Records of one frame in arrival order (sorted and merged by df_rec_vec_finish). */
+struct df_rec_vec {
+	struct df_stack_rec *r;
+	uint32_t cnt, cap;
+	bool unsorted;
+};
+
+/* Where a recording pass writes: frames 0..depth of one subprogram. */
 struct df_rec_sink {
-	struct df_frame_masks *frames[DF_MAX_CALL_FRAMES];
+	struct df_rec_vec fr[DF_MAX_CALL_FRAMES];
 	uint32_t start, insn_cnt;
 	uint32_t depth;
 };
@@ -53,9 +61,20 @@ struct df_rec_sink {
 void df_halves_access(struct df_halves *use, struct df_halves *def,
 		      int64_t fp_off, int64_t bytes);
 
-struct df_frame_masks *df_sink_masks(struct df_rec_sink *k, uint32_t frame,
-				     uint32_t pc);
+/* The record of (frame, pc), appended when pc is not the last one; NULL: no memory or out of range. */
+struct df_stack_rec *df_sink_masks(struct df_rec_sink *k, uint32_t frame,
+				   uint32_t pc);
 int df_sink_read_all(struct df_rec_sink *k, uint32_t frame, uint32_t pc);
+/* Sort by pc, fold records of one pc together, drop empty ones. */
+void df_rec_vec_finish(struct df_rec_vec *v);
+/*
+ * The merge of two instance variants (sorted, one record per pc):
+ * may_read joined, must_write intersected (a missing record defines
+ * nothing); empty records dropped. *out is malloc'ed, NULL when empty.
+ */
+int df_recs_merge(const struct df_stack_rec *a, uint32_t na,
+		  const struct df_stack_rec *b, uint32_t nb,
+		  struct df_stack_rec **out, uint32_t *nout);
 /* §3.6 for a pointer value: one access of `bytes` through p. */
 int df_record_arg(struct df_rec_sink *k, uint32_t pc, const struct df_arg *p,
 		  int64_t bytes);

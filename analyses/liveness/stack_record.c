@@ -43,22 +43,118 @@ void df_halves_access(struct df_halves *use, struct df_halves *def,
 		df_halves_set_range(def, (int)lo, hi > DF_HALVES ? DF_HALVES : (int)hi);
 }
 
-struct df_frame_masks *df_sink_masks(struct df_rec_sink *k, uint32_t frame,
-				     uint32_t pc)
+struct df_stack_rec *df_sink_masks(struct df_rec_sink *k, uint32_t frame,
+				   uint32_t pc)
 {
+	struct df_rec_vec *v;
+	struct df_stack_rec *r;
+
 	if (frame > k->depth || pc < k->start || pc - k->start >= k->insn_cnt)
 		return NULL;
-	if (!k->frames[frame]) {
-		k->frames[frame] = calloc(k->insn_cnt, sizeof(struct df_frame_masks));
-		if (!k->frames[frame])
+	v = &k->fr[frame];
+	if (v->cnt && v->r[v->cnt - 1].pc == pc)
+		return &v->r[v->cnt - 1];
+	if (v->cnt == v->cap) {
+		uint32_t cap = v->cap ? 2 * v->cap : 16;
+
+		r = cap > v->cap ? realloc(v->r, (size_t)cap * sizeof(*r)) : NULL;
+		if (!r)
 			return NULL;
+		v->r = r;
+		v->cap = cap;
 	}
-	return &k->frames[frame][pc - k->start];
+	if (v->cnt && v->r[v->cnt - 1].pc > pc)
+		v->unsorted = true;
+	r = &v->r[v->cnt++];
+	memset(r, 0, sizeof(*r));
+	r->pc = pc;
+	return r;
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct df_stack_rec *x = a, *y = b;
+
+	return x->pc < y->pc ? -1 : x->pc > y->pc;
+}
+
+static bool rec_empty(const struct df_stack_rec *r)
+{
+	return df_halves_empty(&r->may_read) && df_halves_empty(&r->must_write);
+}
+
+void df_rec_vec_finish(struct df_rec_vec *v)
+{
+	uint32_t n = 0;
+
+	if (v->unsorted)
+		qsort(v->r, v->cnt, sizeof(*v->r), cmp_rec);
+	v->unsorted = false;
+	for (uint32_t i = 0; i < v->cnt; i++) {
+		struct df_stack_rec *d = n ? &v->r[n - 1] : NULL;
+
+		if (d && d->pc == v->r[i].pc) {
+			for (int w = 0; w < 2; w++) {
+				d->may_read.w[w] |= v->r[i].may_read.w[w];
+				d->must_write.w[w] |= v->r[i].must_write.w[w];
+			}
+			continue;
+		}
+		if (n && rec_empty(&v->r[n - 1]))
+			n--;
+		v->r[n++] = v->r[i];
+	}
+	if (n && rec_empty(&v->r[n - 1]))
+		n--;
+	v->cnt = n;
+}
+
+int df_recs_merge(const struct df_stack_rec *a, uint32_t na,
+		  const struct df_stack_rec *b, uint32_t nb,
+		  struct df_stack_rec **out, uint32_t *nout)
+{
+	struct df_stack_rec *m;
+	uint32_t i = 0, j = 0, n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!na && !nb)
+		return 0;
+	m = malloc(((size_t)na + nb) * sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	while (i < na || j < nb) {
+		struct df_stack_rec r;
+
+		if (j == nb || (i < na && a[i].pc < b[j].pc)) {
+			r = a[i++];
+			r.must_write = (struct df_halves){ { 0, 0 } };
+		} else if (i == na || b[j].pc < a[i].pc) {
+			r = b[j++];
+			r.must_write = (struct df_halves){ { 0, 0 } };
+		} else {
+			r = a[i++];
+			for (int w = 0; w < 2; w++) {
+				r.may_read.w[w] |= b[j].may_read.w[w];
+				r.must_write.w[w] &= b[j].must_write.w[w];
+			}
+			j++;
+		}
+		if (!rec_empty(&r))
+			m[n++] = r;
+	}
+	if (!n) {
+		free(m);
+		return 0;
+	}
+	*out = m;
+	*nout = n;
+	return 0;
 }
 
 int df_sink_read_all(struct df_rec_sink *k, uint32_t frame, uint32_t pc)
 {
-	struct df_frame_masks *m = df_sink_masks(k, frame, pc);
+	struct df_stack_rec *m = df_sink_masks(k, frame, pc);
 
 	if (!m)
 		return -ENOMEM;
@@ -83,7 +179,7 @@ static int record_imprecise(struct df_rec_sink *k, uint32_t pc, uint16_t mask)
 int df_record_arg(struct df_rec_sink *k, uint32_t pc, const struct df_arg *p,
 		  int64_t bytes)
 {
-	struct df_frame_masks *m;
+	struct df_stack_rec *m;
 
 	if (bytes == 0)
 		return 0;
