@@ -62,8 +62,14 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
 		cmd ? " " : "");
 }
 
-static int input_opt(struct cli_input *in, int opt, const char *arg)
+static const char *const text_json[] = { "text", "json", NULL };
+
+static int input_opt(const struct cli_cmd *cmd, struct cli_input *in, int opt,
+		     const char *arg)
 {
+	const char *const *formats = cmd->formats ? cmd->formats : text_json;
+	unsigned i;
+
 	switch (opt) {
 	case 'p':
 		in->prog = arg;
@@ -85,16 +91,18 @@ static int input_opt(struct cli_input *in, int opt, const char *arg)
 		}
 		return 0;
 	case 'f':
-		if (!strcmp(arg, "text"))
-			in->format = FMT_TEXT;
-		else if (!strcmp(arg, "json"))
-			in->format = FMT_JSON;
-		else {
-			fprintf(stderr, "%s: unknown format '%s' (text or json)\n",
-				cli_progname, arg);
-			return EXIT_USAGE;
+		for (i = 0; formats[i]; i++) {
+			if (strcmp(arg, formats[i]))
+				continue;
+			in->format_idx = i;
+			in->format = strcmp(arg, "json") ? FMT_TEXT : FMT_JSON;
+			return 0;
 		}
-		return 0;
+		fprintf(stderr, "%s %s: unknown format '%s' (", cli_progname, cmd->name, arg);
+		for (i = 0; formats[i]; i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", formats[i]);
+		fprintf(stderr, ")\n");
+		return EXIT_USAGE;
 	}
 	return EXIT_USAGE;
 }
@@ -133,7 +141,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 		if (c == '?')
 			return EXIT_USAGE;
 		if (cmd->input_opts && strchr("ptIf", c))
-			rc = input_opt(in, c, optarg);
+			rc = input_opt(cmd, in, c, optarg);
 		else
 			rc = cmd->opt ? cmd->opt(cookie, c, optarg) : EXIT_USAGE;
 		if (rc)

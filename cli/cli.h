@@ -23,13 +23,16 @@ struct cli_input {
 	const char *prog;	/* --prog NAME */
 	const char *type;	/* --type TYPE */
 	enum df_input_kind kind;	/* --input elf|raw|asm */
-	enum cli_format format;
+	enum cli_format format;		/* text, or json */
+	unsigned format_idx;		/* --format as an index into the command's formats */
 };
 
 /* A command's options and help, for cli_parse(). */
 struct cli_cmd {
 	const char *name;
 	bool input_opts;		/* takes --prog, --type, --input, --format */
+	/* --format values, text first; NULL: text and json */
+	const char *const *formats;
 	const char *shortopts;		/* the command's own, e.g. "anL" */
 	const struct option *longopts;	/* the command's own, {0}-terminated, or NULL */
 	/* one of the command's own options: 0, or an exit code to stop with */
