@@ -15,6 +15,21 @@ int viz_write_dot(struct viz *v, FILE *f)
 	return 0;
 }
 
+/*
+ * One graphviz context for the process, never freed: graphviz 2.43's pango
+ * text plugin caches a pointer to the last font name, which lives in the
+ * context's font dictionary; freeing the context between two renders leaves
+ * that pointer dangling (a use-after-free inside graphviz).
+ */
+static GVC_t *context(void)
+{
+	static GVC_t *gvc;
+
+	if (!gvc)
+		gvc = gvContext();
+	return gvc;
+}
+
 int viz_render(struct viz *v, const char *format, char **data, size_t *len)
 {
 	GVC_t *gvc;
@@ -32,12 +47,11 @@ int viz_render(struct viz *v, const char *format, char **data, size_t *len)
 			v->prog->name, v->node_cnt, v->row_cnt, VIZ_MAX_NODES, VIZ_MAX_ROWS);
 		return -E2BIG;
 	}
-	gvc = gvContext();
+	gvc = context();
 	if (!gvc)
 		return -ENOMEM;
 	if (gvLayout(gvc, v->g, "dot")) {
 		fprintf(stderr, "%s: graphviz could not lay out the graph\n", v->prog->name);
-		gvFreeContext(gvc);
 		return -EINVAL;
 	}
 	if (gvRenderData(gvc, v->g, format, &out, &n) || !out) {
@@ -56,6 +70,5 @@ int viz_render(struct viz *v, const char *format, char **data, size_t *len)
 	if (out)
 		gvFreeRenderData(out);
 	gvFreeLayout(gvc, v->g);
-	gvFreeContext(gvc);
 	return err;
 }
