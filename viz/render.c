@@ -50,6 +50,17 @@ int viz_render(struct viz *v, const char *format, char **data, size_t *len)
 	gvc = context();
 	if (!gvc)
 		return -ENOMEM;
+	/*
+	 * dot's network-simplex and crossing-minimisation passes and spline
+	 * routing can take minutes on a few hundred blocks (Cilium's
+	 * from_netdev: over 60 s); bounded passes and straight edges keep
+	 * large pictures to seconds. Small graphs keep curved edges.
+	 */
+	if (v->node_cnt > VIZ_FAST_LAYOUT_NODES) {
+		agsafeset(v->g, "splines", "line", "");
+		agsafeset(v->g, "nslimit", "1", "");
+		agsafeset(v->g, "mclimit", "0.1", "");
+	}
 	if (gvLayout(gvc, v->g, "dot")) {
 		fprintf(stderr, "%s: graphviz could not lay out the graph\n", v->prog->name);
 		return -EINVAL;

@@ -18,6 +18,8 @@
 /* Larger pictures are refused: dot needs minutes for them (docs/viz.md). */
 #define VIZ_MAX_NODES	300
 #define VIZ_MAX_ROWS	3000
+/* above this many blocks, pictures are laid out with bounded passes and straight edges */
+#define VIZ_FAST_LAYOUT_NODES	60
 
 struct viz_opts {
 	size_t sz;
