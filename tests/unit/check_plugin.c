@@ -4,49 +4,10 @@
  * plug-in (examples/plugin/constprop.c) loaded from its shared object.
  */
 #include "internal.h"
+#include "solver_test.h"
 
 #include <check.h>
 #include <stdio.h>
-
-static char diag[8192];
-
-static int capture(enum df_print_level level, const char *fmt, va_list ap)
-{
-	size_t n = strlen(diag);
-
-	if (level != DF_WARN || n + 1 >= sizeof(diag))
-		return 0;
-	return vsnprintf(diag + n, sizeof(diag) - n, fmt, ap);
-}
-
-static struct df_object *obj;
-static struct df_cfg *cfg;
-static struct df_solver *sol;
-
-static struct df_prog *load(const char *text)
-{
-	struct df_prog *p;
-	int err;
-
-	diag[0] = 0;
-	df_set_print(capture);
-	err = df_asm(text, strlen(text), "t.s", &obj);
-	ck_assert_msg(!err, "df_asm: %s", diag);
-	p = &obj->progs[0];
-	ck_assert_msg(!df_prog_check(p), "check: %s", diag);
-	ck_assert_msg(!df_cfg_build(p, &cfg), "cfg: %s", diag);
-	return p;
-}
-
-static void teardown(void)
-{
-	df_solver_free(sol);
-	sol = NULL;
-	df_cfg_free(cfg);
-	cfg = NULL;
-	df_object_free(obj);
-	obj = NULL;
-}
 
 static void solve(const struct df_prog *p, const struct df_analysis *a,
 		  const struct df_solver_opts *o)

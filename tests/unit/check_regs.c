@@ -8,6 +8,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "internal.h"
+#include "solver_test.h"
 #include "liveness.h"
 
 #include <check.h>
@@ -19,48 +20,10 @@
 #define R64(r)	(LO(r) | HI(r))
 #define ALL	0x03ff03ffu
 
-static char diag[8192];
-
-static int capture(enum df_print_level level, const char *fmt, va_list ap)
-{
-	size_t n = strlen(diag);
-
-	if (level != DF_WARN || n + 1 >= sizeof(diag))
-		return 0;
-	return vsnprintf(diag + n, sizeof(diag) - n, fmt, ap);
-}
-
-static struct df_object *obj;
-static struct df_cfg *cfg;
-static struct df_solver *sol;
-
-static struct df_prog *load(const char *text)
-{
-	struct df_prog *p;
-
-	diag[0] = 0;
-	df_set_print(capture);
-	ck_assert_msg(!df_asm(text, strlen(text), "t.s", &obj), "asm: %s", diag);
-	p = &obj->progs[0];
-	ck_assert_msg(!df_prog_check(p), "check: %s", diag);
-	ck_assert_msg(!df_cfg_build(p, &cfg), "cfg: %s", diag);
-	return p;
-}
-
 static void solve(const struct df_prog *p)
 {
 	ck_assert_int_eq(df_solver_new(p, cfg, &df_regs_analysis, NULL, &sol), 0);
 	ck_assert_msg(!df_solve(sol), "solve: %s", diag);
-}
-
-static void teardown(void)
-{
-	df_solver_free(sol);
-	sol = NULL;
-	df_cfg_free(cfg);
-	cfg = NULL;
-	df_object_free(obj);
-	obj = NULL;
 }
 
 /* ---------------------------------------------------------------- use/def */
