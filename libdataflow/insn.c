@@ -33,6 +33,23 @@ static int reserved(const char *field, long val, char *why, size_t len)
 	return fail(why, len, "reserved field %s must be 0 (is %ld)", field, val);
 }
 
+enum { Z_DST = 1, Z_SRC = 2, Z_OFF = 4, Z_IMM = 8 };
+
+/* Fields that must be zero, reported in the order dst_reg, src_reg, off, imm. */
+static int zero_fields(const struct df_insn *in, unsigned fields, char *why,
+		       size_t len)
+{
+	if ((fields & Z_DST) && in->dst_reg)
+		return reserved("dst_reg", in->dst_reg, why, len);
+	if ((fields & Z_SRC) && in->src_reg)
+		return reserved("src_reg", in->src_reg, why, len);
+	if ((fields & Z_OFF) && in->off)
+		return reserved("off", in->off, why, len);
+	if ((fields & Z_IMM) && in->imm)
+		return reserved("imm", in->imm, why, len);
+	return 0;
+}
+
 /*
  * A register operand: r0..r10 always, r11 only where the caller said the
  * stack-argument form is allowed.
@@ -197,20 +214,12 @@ static int check_alu(const struct df_insn *in, char *why, size_t len)
 	case DF_NEG:
 		if (x)
 			return bad_opcode(in, why, len);
-		if (in->src_reg)
-			return reserved("src_reg", in->src_reg, why, len);
-		if (in->off)
-			return reserved("off", in->off, why, len);
-		if (in->imm)
-			return reserved("imm", in->imm, why, len);
-		return 0;
+		return zero_fields(in, Z_SRC | Z_OFF | Z_IMM, why, len);
 	case DF_END:
 		if (is64 && x)
 			return bad_opcode(in, why, len);
-		if (in->src_reg)
-			return reserved("src_reg", in->src_reg, why, len);
-		if (in->off)
-			return reserved("off", in->off, why, len);
+		if ((err = zero_fields(in, Z_SRC | Z_OFF, why, len)))
+			return err;
 		if (in->imm != 16 && in->imm != 32 && in->imm != 64)
 			return fail(why, len, "invalid byte swap width %d "
 				    "(16, 32 or 64)", in->imm);
@@ -256,23 +265,10 @@ static int check_jmp(const struct df_insn *in, char *why, size_t len)
 				return bad_opcode(in, why, len);
 			if ((err = check_reg(in->dst_reg, false, why, len)))
 				return err;
-			if (in->src_reg)
-				return reserved("src_reg", in->src_reg, why, len);
-			if (in->off)
-				return reserved("off", in->off, why, len);
-			if (in->imm)
-				return reserved("imm", in->imm, why, len);
-			return 0;
+			return zero_fields(in, Z_SRC | Z_OFF | Z_IMM, why, len);
 		}
-		if (in->dst_reg)
-			return reserved("dst_reg", in->dst_reg, why, len);
-		if (in->src_reg)
-			return reserved("src_reg", in->src_reg, why, len);
-		if (is32 && in->off)
-			return reserved("off", in->off, why, len);
-		if (!is32 && in->imm)
-			return reserved("imm", in->imm, why, len);
-		return 0;
+		/* goto carries its offset in off, gotol in imm */
+		return zero_fields(in, Z_DST | Z_SRC | (is32 ? Z_OFF : Z_IMM), why, len);
 	case DF_CALL:
 		if (is32)
 			return bad_opcode(in, why, len);
@@ -297,15 +293,7 @@ static int check_jmp(const struct df_insn *in, char *why, size_t len)
 	case DF_EXIT:
 		if (is32 || x)
 			return bad_opcode(in, why, len);
-		if (in->dst_reg)
-			return reserved("dst_reg", in->dst_reg, why, len);
-		if (in->src_reg)
-			return reserved("src_reg", in->src_reg, why, len);
-		if (in->off)
-			return reserved("off", in->off, why, len);
-		if (in->imm)
-			return reserved("imm", in->imm, why, len);
-		return 0;
+		return zero_fields(in, Z_DST | Z_SRC | Z_OFF | Z_IMM, why, len);
 	case DF_JCOND:
 		if (is32 || x)
 			return bad_opcode(in, why, len);
