@@ -3,8 +3,9 @@
  * make bench: run argtrack + stack + regs over each program of the given
  * files (directories are walked) and print one table line per program:
  * instructions, analysis time, instructions per second, peak memory per
- * instruction. Each program runs in a forked child so that its peak RSS
- * (getrusage ru_maxrss, minus the child's RSS at the start) is its own.
+ * instruction, and the time of the CFG and of each analysis. Each program
+ * runs in a forked child so that its peak RSS (getrusage ru_maxrss, minus
+ * the child's RSS at the start) is its own.
  * Time covers df_pipeline_new + the three analyses, not loading the file.
  *
  *   bench [-q] FILE|DIR...      (-q: only the totals)
@@ -29,6 +30,7 @@ static const char *const names[NANALYSES] = { "argtrack", "stack", "regs" };
 struct sample {
 	int status;		/* 0 ok, else -errno of the pipeline */
 	double seconds;
+	double cfg;		/* df_pipeline_new(): the CFG */
 	double each[NANALYSES];	/* seconds per analysis, in names[] order */
 	long rss_kb;		/* peak RSS growth */
 };
@@ -36,7 +38,7 @@ struct sample {
 struct totals {
 	unsigned progs, ok, failed;
 	uint64_t insns;
-	double seconds;
+	double seconds, cfg;
 	double each[NANALYSES];
 };
 
@@ -77,6 +79,7 @@ static void run_child(const struct df_prog *prog, int fd)
 	int err;
 
 	err = df_pipeline_new(prog, NULL, &p);
+	s.cfg = now() - t0;
 	for (i = 0; !err && i < NANALYSES; i++) {
 		double t1 = now();
 
@@ -153,14 +156,15 @@ static void bench_file(const char *path, struct totals *t)
 		t->ok++;
 		t->insns += prog->insn_cnt;
 		t->seconds += s.seconds;
+		t->cfg += s.cfg;
 		for (unsigned k = 0; k < NANALYSES; k++)
 			t->each[k] += s.each[k];
 		if (!quiet)
-			printf("%-58s %9u %10.4f %12.0f %10.1f %8.3f %8.3f %8.3f\n", name,
+			printf("%-58s %9u %10.4f %12.0f %10.1f %8.3f %8.3f %8.3f %8.3f\n", name,
 			       prog->insn_cnt, s.seconds,
 			       s.seconds > 0 ? prog->insn_cnt / s.seconds : 0.0,
 			       prog->insn_cnt ? s.rss_kb * 1024.0 / prog->insn_cnt : 0.0,
-			       s.each[0], s.each[1], s.each[2]);
+			       s.cfg, s.each[0], s.each[1], s.each[2]);
 	}
 	df_object_free(obj);
 }
@@ -227,8 +231,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	df_set_print(silent);
-	printf("%-58s %9s %10s %12s %10s %8s %8s %8s\n", "program", "insns", "time (s)",
-	       "insn/s", "B/insn", names[0], names[1], names[2]);
+	printf("%-58s %9s %10s %12s %10s %8s %8s %8s %8s\n", "program", "insns", "time (s)",
+	       "insn/s", "B/insn", "cfg", names[0], names[1], names[2]);
 	t0 = now();
 	for (; i < argc; i++)
 		walk(argv[i], &t);
@@ -236,7 +240,7 @@ int main(int argc, char **argv)
 	       "(%.0f insn/s), wall %.3f s\n", t.progs, t.ok, t.failed,
 	       (unsigned long long)t.insns, t.seconds,
 	       t.seconds > 0 ? (double)t.insns / t.seconds : 0.0, now() - t0);
-	printf("per analysis: %s %.3f s, %s %.3f s, %s %.3f s\n", names[0], t.each[0],
-	       names[1], t.each[1], names[2], t.each[2]);
+	printf("per analysis: cfg %.3f s, %s %.3f s, %s %.3f s, %s %.3f s\n", t.cfg,
+	       names[0], t.each[0], names[1], t.each[1], names[2], t.each[2]);
 	return t.failed ? 1 : 0;
 }

@@ -22,6 +22,7 @@ static const struct command {
 	{ "asm", cmd_asm, "assemble text into a BPF ELF object or raw bytecode" },
 	{ "cfg", cmd_cfg, "print subprograms, basic blocks, edges and the call graph" },
 	{ "analyze", cmd_analyze, "run dataflow analyses and annotate the disassembly" },
+	{ "verify", cmd_verify, "verify every path of each program; pruning statistics" },
 };
 
 static void usage(FILE *f)

@@ -94,5 +94,6 @@ int cmd_asm(int argc, char **argv);
 int cmd_cfg(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

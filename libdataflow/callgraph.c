@@ -39,8 +39,8 @@ static void report_too_deep(const struct df_cfg *cfg, const uint32_t *first,
 			return;
 		frames++;
 		if (frames > DF_MAX_CALL_FRAMES) {
-			df_prog_err(cfg->prog, cfg->calls[k].pc,
-				    "the call stack of %u frames is too deep", frames);
+			df_cfg_err(cfg, cfg->calls[k].pc,
+				   "the call stack of %u frames is too deep", frames);
 			return;
 		}
 		cur = cfg->calls[k].callee;
@@ -99,9 +99,9 @@ int df_cfg_callgraph(struct df_cfg *cfg)
 			} else if (color[c->callee] == GREY) {
 				char a[32], b[32];
 
-				df_prog_err(cfg->prog, c->pc, "recursive call from %s() to %s()",
-					    subprog_name(cfg, c->caller, a, sizeof(a)),
-					    subprog_name(cfg, c->callee, b, sizeof(b)));
+				df_cfg_err(cfg, c->pc, "recursive call from %s() to %s()",
+					   subprog_name(cfg, c->caller, a, sizeof(a)),
+					   subprog_name(cfg, c->callee, b, sizeof(b)));
 				err = -EINVAL;
 				goto out;
 			}

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 
 enum {
@@ -36,6 +37,10 @@ struct cfg_priv {
 	struct df_cfg pub;
 	uint32_t *rpo_pool;
 	uint32_t *adj_pool;	/* succ lists, then pred lists */
+	/* df_cfg_build_why(): where the first error goes instead of the print callback */
+	long *why_pc;
+	char *why;
+	size_t why_len;
 };
 
 struct builder {
@@ -87,7 +92,7 @@ static int find_subprogs(struct builder *b)
 		if (!df_insn_is_ldimm64(&insns[pc]))
 			continue;
 		if (pc + 1 >= n) {
-			df_prog_err(b->prog, pc, "invalid bpf_ld_imm64 insn");
+			df_cfg_err(b->cfg, pc, "invalid bpf_ld_imm64 insn");
 			return -EINVAL;
 		}
 		b->flags[pc + 1] |= SLOT_SECOND;
@@ -101,7 +106,7 @@ static int find_subprogs(struct builder *b)
 			continue;
 		t = (int64_t)pc + in->imm + 1;
 		if (t < 0 || t >= n || (b->flags[t] & SLOT_SECOND)) {
-			df_prog_err(b->prog, pc, "call to invalid destination");
+			df_cfg_err(b->cfg, pc, "call to invalid destination");
 			return -EINVAL;
 		}
 		b->flags[t] |= SLOT_SUBPROG |
@@ -172,20 +177,20 @@ static int check_subprogs(struct builder *b)
 		if (!(b->flags[pc] & SLOT_SECOND))
 			term = insn_term(in);
 		if (term == T_GOTOX) {
-			df_prog_err(b->prog, pc, "indirect jump (gotox) is not supported");
+			df_cfg_err(b->cfg, pc, "indirect jump (gotox) is not supported");
 			return -EOPNOTSUPP;
 		}
 		if (term == T_COND || term == T_GOTO) {
 			int64_t t = df_insn_jump_target(in, pc);
 
 			if (t < sp->start || t >= sp->end) {
-				df_prog_err(b->prog, pc, "jump out of range from insn %u to %lld",
-					    pc, (long long)t);
+				df_cfg_err(b->cfg, pc, "jump out of range from insn %u to %lld",
+					   pc, (long long)t);
 				return -EINVAL;
 			}
 			if (b->flags[t] & SLOT_SECOND) {
-				df_prog_err(b->prog, pc, "jump into the middle of ldimm64 insn %lld",
-					    (long long)t - 1);
+				df_cfg_err(b->cfg, pc, "jump into the middle of ldimm64 insn %lld",
+					   (long long)t - 1);
 				return -EINVAL;
 			}
 			b->flags[t] |= SLOT_LEADER;
@@ -193,7 +198,7 @@ static int check_subprogs(struct builder *b)
 		if (term != T_NONE && pc + 1 < b->n)
 			b->flags[pc + 1] |= SLOT_LEADER;
 		if (pc == sp->end - 1 && !is_last_ok(in->code)) {
-			df_prog_err(b->prog, insn_start(b, pc), "last insn is not an exit or jmp");
+			df_cfg_err(b->cfg, insn_start(b, pc), "last insn is not an exit or jmp");
 			return -EINVAL;
 		}
 	}
@@ -346,8 +351,8 @@ static int make_edges(struct builder *b)
 			total += call_first[s + 1] - call_first[s];
 	}
 	if (total > CFG_MAX_EDGES) {
-		df_prog_err(b->prog, -1, "control-flow graph too large (%llu edges)",
-			    (unsigned long long)total);
+		df_cfg_err(b->cfg, -1, "control-flow graph too large (%llu edges)",
+			   (unsigned long long)total);
 		err = -E2BIG;
 		goto out;
 	}
@@ -493,7 +498,27 @@ void df_cfg_free(struct df_cfg *cfg)
 	free(priv);
 }
 
-int df_cfg_build(const struct df_prog *prog, struct df_cfg **out)
+void df_cfg_err(const struct df_cfg *cfg, long pc, const char *fmt, ...)
+{
+	const struct cfg_priv *priv = (const struct cfg_priv *)cfg;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!priv->why) {
+		df_prog_err(cfg->prog, pc, "%s", msg);
+		return;
+	}
+	if (*priv->why_pc == -1 && !priv->why[0]) {
+		*priv->why_pc = pc;
+		snprintf(priv->why, priv->why_len, "%s", msg);
+	}
+}
+
+static int build(const struct df_prog *prog, struct df_cfg **out, long *why_pc,
+		 char *why, size_t why_len)
 {
 	struct builder b = { .prog = prog };
 	int err;
@@ -504,13 +529,19 @@ int df_cfg_build(const struct df_prog *prog, struct df_cfg **out)
 	if (!prog)
 		return -EINVAL;
 	if (!prog->insn_cnt || !prog->insns) {
-		df_prog_err(prog, -1, "empty program");
+		if (why)
+			snprintf(why, why_len, "empty program");
+		else
+			df_prog_err(prog, -1, "empty program");
 		return -EINVAL;
 	}
 	b.n = prog->insn_cnt;
 	b.priv = calloc(1, sizeof(*b.priv));
 	if (!b.priv)
 		return -ENOMEM;
+	b.priv->why_pc = why_pc;
+	b.priv->why = why;
+	b.priv->why_len = why_len;
 	b.cfg = &b.priv->pub;
 	b.cfg->prog = prog;
 	b.flags = calloc(b.n, 1);
@@ -537,12 +568,27 @@ int df_cfg_build(const struct df_prog *prog, struct df_cfg **out)
 		err = dfs_orders(&b);
 out:
 	free(b.flags);
+	b.priv->why = NULL;
 	if (err) {
 		df_cfg_free(b.cfg);
 		return err;
 	}
 	*out = b.cfg;
 	return 0;
+}
+
+int df_cfg_build(const struct df_prog *prog, struct df_cfg **out)
+{
+	return build(prog, out, NULL, NULL, 0);
+}
+
+int df_cfg_build_why(const struct df_prog *prog, struct df_cfg **out, long *pc,
+		     char *why, size_t why_len)
+{
+	*pc = -1;
+	if (why_len)
+		why[0] = 0;
+	return build(prog, out, pc, why_len ? why : NULL, why_len);
 }
 
 uint32_t df_cfg_subprog_of(const struct df_cfg *cfg, uint32_t pc)

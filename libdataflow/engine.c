@@ -62,6 +62,7 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 {
 	const struct df_ssub *ss = &s->sub[subprog];
 	uint32_t n = ss->root_cnt ? ss->root_cnt : 1, words = (n + 63) / 64;
+	bool keep_seed = s->mode == DF_CTX_CALLSITE_DEPTH && depth > 0 && ss->entry_flows;
 	struct df_sctx *x;
 
 	if (s->ctx_cnt >= s->o.max_contexts) {
@@ -87,11 +88,17 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 		x->joins = calloc(n, sizeof(uint32_t));
 	if (s->interproc)
 		x->summary = malloc(s->ssz);
-	if (s->mode == DF_CTX_CALLSITE_DEPTH)
+	/*
+	 * Callsite-depth: a call's entry state is compared with the seeds of the
+	 * contexts of its key. Where nothing else flows into the entry block,
+	 * its stored state is bottom joined with the seed, that is the seed
+	 * (bottom is the identity of join), and stands for it; roots (depth 0)
+	 * are never compared.
+	 */
+	if (keep_seed)
 		x->seed = malloc(s->ssz);
 	if (!x->states || !x->visits || !x->reached || (s->a.widen && !x->joins) ||
-	    (s->interproc && !x->summary) ||
-	    (s->mode == DF_CTX_CALLSITE_DEPTH && !x->seed)) {
+	    (s->interproc && !x->summary) || (keep_seed && !x->seed)) {
 		df_ctx_release(x);
 		return -ENOMEM;
 	}
@@ -308,6 +315,66 @@ static void flow(struct df_solver *s, const struct df_ctx *c, uint32_t b,
 }
 
 /*
+ * A block's transfers in place, nothing else to do per instruction but
+ * saving the states before calls (lv, forward only).
+ */
+static void plain_block(const struct df_solver *s, const struct df_ctx *c,
+			const struct df_blk *xb, uint8_t *cur, struct df_level *lv)
+{
+	void (*transfer)(const struct df_ctx *, uint32_t, const void *, void *) =
+		s->a.transfer;
+	const struct df_insn *insns = s->prog->insns;
+	uint32_t call = xb->call_idx;
+
+	if (s->backward) {
+		for (uint32_t pc = xb->last_pc;; pc = df_prev_pc(s, xb->start, pc)) {
+			transfer(c, pc, cur, cur);
+			if (pc == xb->start)
+				break;
+		}
+		return;
+	}
+	if (!lv || !xb->call) {
+		for (uint32_t pc = xb->start; pc <= xb->last_pc; pc += df_insn_slots(&insns[pc]))
+			transfer(c, pc, cur, cur);
+		return;
+	}
+	for (uint32_t pc = xb->start; pc <= xb->last_pc; pc += df_insn_slots(&insns[pc])) {
+		if (df_is_call(&insns[pc]))
+			memcpy(lv->calls + (size_t)call++ * s->ssz, cur, s->ssz);
+		transfer(c, pc, cur, cur);
+	}
+}
+
+/*
+ * The same with what may happen per instruction: calls between contexts,
+ * tracing, saving the states before calls (lv). False: nothing flows on.
+ */
+static bool step_block(struct df_solver *s, const struct df_ctx *c,
+		       const struct df_blk *xb, struct df_level *lv, uint8_t **cur,
+		       uint8_t **nxt)
+{
+	const struct df_insn *insns = s->prog->insns;
+	uint32_t pc = s->backward ? xb->last_pc : xb->start;
+
+	for (uint32_t call = xb->call_idx;;) {
+		if (lv && xb->call && df_is_call(&insns[pc]))
+			memcpy(lv->calls + (size_t)call++ * s->ssz, *cur, s->ssz);
+		if (!df_step_cur(s, c, pc, cur, nxt, false))
+			return false;
+		if (s->backward) {
+			if (pc == xb->start)
+				return true;
+			pc = df_prev_pc(s, xb->start, pc);
+		} else {
+			if (pc == xb->last_pc)
+				return true;
+			pc += df_insn_slots(&insns[pc]);
+		}
+	}
+}
+
+/*
  * Process a segment: its root from the stored state, then each chained
  * block after it (forward) or before it (backward), flowing into the
  * roots they reach.
@@ -317,9 +384,8 @@ static int segment(struct df_solver *s, uint32_t ci, uint32_t slot)
 	struct df_sctx *x = &s->ctx[ci];
 	uint32_t b = s->root_block[s->sub[x->subprog].root_base + slot];
 	uint32_t entry = s->cfg->subprogs[x->subprog].first_block;
-	const struct df_insn *insns = s->prog->insns;
 	uint8_t *cur = s->wa, *nxt = s->wb;
-	bool bwd = s->backward;
+	bool bwd = s->backward, plain = !s->interproc && !s->o.trace;
 	struct df_level *lv = s->mode == DF_CTX_CALLSITE_DEPTH &&
 			      x->depth <= DF_MAX_CALL_FRAMES &&
 			      s->lvl[x->depth].saving &&
@@ -339,21 +405,10 @@ static int segment(struct df_solver *s, uint32_t ci, uint32_t slot)
 		}
 		if (s->o.trace)
 			df_trace_ev(s, &c, DF_EV_VISIT, b, pc, pc, NULL, cur, false);
-		for (uint32_t call = xb->call_idx;;) {
-			if (lv && xb->call && df_is_call(&insns[pc]))
-				memcpy(lv->calls + (size_t)call++ * s->ssz, cur, s->ssz);
-			if (!df_step_cur(s, &c, pc, &cur, &nxt, false))
-				return s->err;
-			if (bwd) {
-				if (pc == xb->start)
-					break;
-				pc = df_prev_pc(s, xb->start, pc);
-			} else {
-				if (pc == xb->last_pc)
-					break;
-				pc += df_insn_slots(&insns[pc]);
-			}
-		}
+		if (plain)
+			plain_block(s, &c, xb, cur, lv);
+		else if (!step_block(s, &c, xb, lv, &cur, &nxt))
+			return s->err;
 		if (s->interproc && (bwd ? b == entry : xb->exit))
 			df_summary_join(s, ci, cur);
 		for (uint32_t i = xb->flow; i < xb[1].flow; i++)

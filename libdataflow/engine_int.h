@@ -36,9 +36,11 @@ struct df_blk {
 struct df_ssub {
 	uint32_t root_base, root_cnt;	/* into root_block[] and prio_root[] */
 	uint32_t exit_base, exit_cnt;	/* into exit_roots[] */
+	uint32_t call_base;		/* into call_pc[] */
 	uint32_t call_cnt;		/* call instructions in reachable blocks */
 	bool seeded;			/* analysed from boundary() */
 	bool entered;			/* some context exists (callsite-depth) */
+	bool entry_flows;		/* a flow reaches the entry block: keep seeds */
 };
 
 struct df_sctx {
@@ -52,7 +54,7 @@ struct df_sctx {
 	uint64_t *pending;	/* per priority bit: on the worklist */
 	uint32_t cursor;	/* no pending bit below */
 	bool active;		/* on the context heap */
-	uint8_t *seed;		/* callsite-depth: the entry state */
+	uint8_t *seed;		/* callsite-depth: the entry state, when entry_flows */
 	uint8_t *summary;	/* insensitive/call strings: callee result */
 	bool summary_reached;
 	uint32_t dep_head;	/* callers reading the summary */
@@ -93,6 +95,7 @@ struct df_solver {
 	struct df_blk *blk;
 	struct df_ssub *sub;
 	uint32_t *root_block, *prio_root, *exit_roots;
+	uint32_t *call_pc;		/* the calls of reachable blocks, in program order */
 	uint32_t *flow;			/* root blocks each block flows into */
 	uint32_t root_total;
 
@@ -151,7 +154,14 @@ int df_analysis_check(const struct df_analysis *a, struct df_analysis *copy);
 
 /* layout.c */
 int df_layout(struct df_solver *s);
-uint32_t df_prev_pc(const struct df_solver *s, uint32_t start, uint32_t pc);
+
+/* The instruction before pc in a block starting at start. */
+static inline uint32_t df_prev_pc(const struct df_solver *s, uint32_t start, uint32_t pc)
+{
+	if (pc >= start + 2 && df_insn_is_ldimm64(&s->prog->insns[pc - 2]))
+		return pc - 2;
+	return pc - 1;
+}
 
 /* engine.c */
 void df_ctx_release(struct df_sctx *x);

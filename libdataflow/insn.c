@@ -347,49 +347,6 @@ int df_insn_check(const struct df_insn *insns, uint32_t cnt, uint32_t pc,
 	}
 }
 
-bool df_insn_is_exit(const struct df_insn *insn)
-{
-	return insn->code == (DF_JMP | DF_EXIT);
-}
-
-bool df_insn_is_call(const struct df_insn *insn)
-{
-	return insn->code == (DF_JMP | DF_CALL);
-}
-
-bool df_insn_is_pseudo_call(const struct df_insn *insn)
-{
-	return insn->code == (DF_JMP | DF_CALL) &&
-	       insn->src_reg == DF_PSEUDO_CALL;
-}
-
-bool df_insn_is_pseudo_func(const struct df_insn *insn)
-{
-	return df_insn_is_ldimm64(insn) && insn->src_reg == DF_PSEUDO_FUNC;
-}
-
-bool df_insn_is_cond_jump(const struct df_insn *insn)
-{
-	int cls = DF_CLASS(insn->code), op = DF_OP(insn->code);
-
-	if (cls != DF_JMP && cls != DF_JMP32)
-		return false;
-	if (op == DF_JCOND)
-		return cls == DF_JMP && DF_SRC(insn->code) == DF_K;
-	return op != DF_JA && op != DF_CALL && op != DF_EXIT && op != 0xf0;
-}
-
-/* Jumps with a static target; gotox (JA through a register) has none. */
-bool df_insn_is_jump(const struct df_insn *insn)
-{
-	int cls = DF_CLASS(insn->code);
-
-	if (insn->code == (DF_JMP | DF_JA | DF_K) ||
-	    insn->code == (DF_JMP32 | DF_JA | DF_K))
-		return true;
-	return (cls == DF_JMP || cls == DF_JMP32) && df_insn_is_cond_jump(insn);
-}
-
 int64_t df_insn_jump_target(const struct df_insn *insn, uint32_t pc)
 {
 	if (!df_insn_is_jump(insn))

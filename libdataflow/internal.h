@@ -88,14 +88,98 @@ void df_btf_ext_free(struct df_btf_ext *ext);
 /* df_prog_check() without printing: the pc (or -1) and the reason. */
 int df_prog_check_why(const struct df_prog *prog, long *pc, char *why,
 		      size_t why_len);
-bool df_insn_is_jump(const struct df_insn *insn);	/* JA, gotol, cond, may_goto */
-bool df_insn_is_cond_jump(const struct df_insn *insn);
-bool df_insn_is_exit(const struct df_insn *insn);
-bool df_insn_is_call(const struct df_insn *insn);
-bool df_insn_is_pseudo_call(const struct df_insn *insn);
-bool df_insn_is_pseudo_func(const struct df_insn *insn);	/* ld_imm64 src 4 */
+/* Instruction kinds, inline: the CFG and the analyses ask them per slot. */
+static inline bool df_insn_is_exit(const struct df_insn *insn)
+{
+	return insn->code == (DF_JMP | DF_EXIT);
+}
+
+static inline bool df_insn_is_call(const struct df_insn *insn)
+{
+	return insn->code == (DF_JMP | DF_CALL);
+}
+
+static inline bool df_insn_is_pseudo_call(const struct df_insn *insn)
+{
+	return insn->code == (DF_JMP | DF_CALL) &&
+	       insn->src_reg == DF_PSEUDO_CALL;
+}
+
+/* ld_imm64 src 4 */
+static inline bool df_insn_is_pseudo_func(const struct df_insn *insn)
+{
+	return df_insn_is_ldimm64(insn) && insn->src_reg == DF_PSEUDO_FUNC;
+}
+
+static inline bool df_insn_is_cond_jump(const struct df_insn *insn)
+{
+	int cls = DF_CLASS(insn->code), op = DF_OP(insn->code);
+
+	if (cls != DF_JMP && cls != DF_JMP32)
+		return false;
+	if (op == DF_JCOND)
+		return cls == DF_JMP && DF_SRC(insn->code) == DF_K;
+	return op != DF_JA && op != DF_CALL && op != DF_EXIT && op != 0xf0;
+}
+
+/* JA, gotol, cond, may_goto; gotox (JA through a register) has no static target. */
+static inline bool df_insn_is_jump(const struct df_insn *insn)
+{
+	int cls = DF_CLASS(insn->code);
+
+	if (insn->code == (DF_JMP | DF_JA | DF_K) ||
+	    insn->code == (DF_JMP32 | DF_JA | DF_K))
+		return true;
+	return (cls == DF_JMP || cls == DF_JMP32) && df_insn_is_cond_jump(insn);
+}
 
 /* callgraph.c: topo order, max_call_depth; recursion and depth errors */
 int df_cfg_callgraph(struct df_cfg *cfg);
+
+/* cfg.c */
+/*
+ * df_cfg_build() without printing: on a structural error the pc (or -1)
+ * and the message without it go to *pc and why. Returns like df_cfg_build().
+ */
+int df_cfg_build_why(const struct df_prog *prog, struct df_cfg **out, long *pc,
+		     char *why, size_t why_len);
+/* A structural error of cfg's program: captured for df_cfg_build_why(), else printed. */
+void df_cfg_err(const struct df_cfg *cfg, long pc, const char *fmt, ...) DF_PRINTF(3, 4);
+
+/* protos.c: helper and kfunc prototypes (stack access sizes and verifier kinds) */
+struct df_call_consts;
+/* Parameters of the call at pc (helper or kfunc): its table count, else 5. */
+int df_proto_nparams(const struct df_prog *prog, uint32_t pc);
+/* Stack access of argument arg; -ENOENT when the callee is not in the table. */
+int df_proto_access(const struct df_prog *prog, uint32_t pc, unsigned arg,
+		    const struct df_call_consts *cc, int64_t *size);
+
+enum df_proto_ret {
+	DF_RET_NONE = 0,		/* not described: the verifier does not support it */
+	DF_RET_INTEGER,
+	DF_RET_VOID,
+	DF_RET_MAP_VALUE_OR_NULL,	/* a value of the P argument's map */
+	DF_RET_SOCKET_OR_NULL,		/* acquires a reference */
+	DF_RET_MEM_OR_NULL,		/* ring-buffer memory of the A argument's size; acquires */
+};
+
+#define DF_PROTO_PKT_DATA	0x01	/* changes packet data: packet pointers die */
+#define DF_PROTO_TAIL_CALL	0x02
+#define DF_PROTO_CALLBACK	0x04	/* runs the f argument with the n argument */
+#define DF_PROTO_MEM_NULL	0x08	/* an M/m argument sized by a z may be NULL */
+#define DF_PROTO_MEM_RW		0x10	/* M arguments are also written */
+
+struct df_helper_proto {
+	int32_t id;
+	const char *args;	/* one kind letter per argument (protos.c) */
+	uint8_t ret;		/* enum df_proto_ret */
+	uint8_t flags;		/* DF_PROTO_* */
+};
+
+const struct df_helper_proto *df_helper_proto(int32_t id);
+/* Every one of the nargs argument kinds and the return kind are described. */
+bool df_helper_proto_complete(const struct df_helper_proto *p, int nargs);
+/* The kfunc called at pc is one of the table's (iterators, dynptrs...). */
+bool df_kfunc_proto_known(const struct df_prog *prog, uint32_t pc);
 
 #endif /* DF_INTERNAL_H */

@@ -15,13 +15,6 @@ static uint32_t last_pc(const struct df_prog *p, const struct df_block *b)
 	return b->end - 1;
 }
 
-uint32_t df_prev_pc(const struct df_solver *s, uint32_t start, uint32_t pc)
-{
-	if (pc >= start + 2 && df_insn_is_ldimm64(&s->prog->insns[pc - 2]))
-		return pc - 2;
-	return pc - 1;
-}
-
 static bool intra(const struct df_edge *e)
 {
 	return e->kind == DF_EDGE_FALLTHROUGH || e->kind == DF_EDGE_TAKEN;
@@ -106,15 +99,17 @@ int df_layout(struct df_solver *s)
 {
 	const struct df_cfg *g = s->cfg;
 	const struct df_prog *p = s->prog;
-	uint32_t nexit = 0, slot, ex, *cnt, *one;
+	uint32_t nexit = 0, slot, ex, calls = 0, *cnt, *one, *ncall;
+	bool calls_used = s->mode == DF_CTX_CALLSITE_DEPTH;
 	int err = -ENOMEM;
 
 	s->blk = calloc(g->block_cnt + 1, sizeof(*s->blk));
 	s->sub = calloc(g->subprog_cnt ? g->subprog_cnt : 1, sizeof(*s->sub));
-	cnt = calloc(g->block_cnt + 1, sizeof(*cnt));
-	one = calloc(g->block_cnt + 1, sizeof(*one));
-	if (!s->blk || !s->sub || !cnt || !one)
+	cnt = calloc(3 * ((size_t)g->block_cnt + 1), sizeof(*cnt));
+	if (!s->blk || !s->sub || !cnt)
 		goto out;
+	one = cnt + g->block_cnt + 1;
+	ncall = one + g->block_cnt + 1;
 	for (uint32_t b = 0; b < g->block_cnt; b++) {
 		const struct df_block *bk = &g->blocks[b];
 		struct df_blk *x = &s->blk[b];
@@ -123,10 +118,13 @@ int df_layout(struct df_solver *s)
 		x->last_pc = last_pc(p, bk);
 		x->exit = df_insn_is_exit(&p->insns[x->last_pc]);
 		x->root = DF_NONE;
-		for (uint32_t pc = bk->start; pc < bk->end;
-		     pc += df_insn_slots(&p->insns[pc]))
-			if (df_is_call(&p->insns[pc]))
-				x->call = true;
+		/*
+		 * Only the callsite-depth descent reads the calls. A checked
+		 * program's second ld_imm64 slots have code 0: no call.
+		 */
+		for (uint32_t pc = bk->start; calls_used && pc < bk->end; pc++)
+			ncall[b] += df_is_call(&p->insns[pc]);
+		x->call = ncall[b] != 0;
 	}
 	for (uint32_t i = 0; i < g->edge_cnt; i++) {
 		const struct df_edge *e = &g->edges[i];
@@ -147,14 +145,18 @@ int df_layout(struct df_solver *s)
 			s->root_total++;
 		if (s->blk[b].kind == DF_BLK_ROOT && s->blk[b].exit)
 			nexit++;
+		if (s->blk[b].kind != DF_BLK_DEAD)
+			calls += ncall[b];
 	}
 	s->root_block = malloc((s->root_total + 1) * sizeof(uint32_t));
 	s->prio_root = malloc((s->root_total + 1) * sizeof(uint32_t));
 	s->exit_roots = malloc((nexit + 1) * sizeof(uint32_t));
-	if (!s->root_block || !s->prio_root || !s->exit_roots)
+	s->call_pc = malloc((calls + 1) * sizeof(uint32_t));
+	if (!s->root_block || !s->prio_root || !s->exit_roots || !s->call_pc)
 		goto out;
 	slot = 0;
 	ex = 0;
+	calls = 0;
 	for (uint32_t i = 0; i < g->subprog_cnt; i++) {
 		const struct df_subprog *sp = &g->subprogs[i];
 		struct df_ssub *ss = &s->sub[i];
@@ -162,15 +164,18 @@ int df_layout(struct df_solver *s)
 
 		ss->root_base = slot;
 		ss->exit_base = ex;
+		ss->call_base = calls;
+		ss->entry_flows = !sp->rpo_cnt || cnt[sp->first_block];
 		for (uint32_t b = sp->first_block; b < sp->first_block + sp->block_cnt; b++) {
 			const struct df_block *bk = &g->blocks[b];
 
 			s->blk[b].call_idx = ss->call_cnt;
-			if (s->blk[b].kind == DF_BLK_DEAD || !s->blk[b].call)
+			if (s->blk[b].kind == DF_BLK_DEAD || !ncall[b])
 				continue;
-			for (uint32_t pc = bk->start; pc < bk->end;
-			     pc += df_insn_slots(&p->insns[pc]))
-				ss->call_cnt += df_is_call(&p->insns[pc]);
+			ss->call_cnt += ncall[b];
+			for (uint32_t pc = bk->start; pc < bk->end; pc++)
+				if (df_is_call(&p->insns[pc]))
+					s->call_pc[calls++] = pc;
 		}
 		for (uint32_t b = sp->first_block; b < sp->first_block + sp->block_cnt; b++) {
 			if (s->blk[b].kind != DF_BLK_ROOT)
@@ -194,6 +199,5 @@ int df_layout(struct df_solver *s)
 	err = flows(s);
 out:
 	free(cnt);
-	free(one);
 	return err;
 }

@@ -217,6 +217,7 @@ void df_solver_free(struct df_solver *s)
 	free(s->flow);
 	free(s->prio_root);
 	free(s->exit_roots);
+	free(s->call_pc);
 	free(s->deps);
 	free(s);
 }

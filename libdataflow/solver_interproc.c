@@ -334,6 +334,16 @@ static void level_prepare(struct df_solver *s, uint32_t ci)
 	l->saving = true;
 }
 
+/* The entry state a context was created with (see df_ctx_new()). */
+static const void *ctx_seed(const struct df_solver *s, uint32_t ci)
+{
+	const struct df_sctx *x = &s->ctx[ci];
+
+	if (x->seed)
+		return x->seed;
+	return df_root_state(s, x, s->blk[s->cfg->subprogs[x->subprog].first_block].root);
+}
+
 /* The kernel's instance for a call from ci at pc into t (§3.9). */
 static int enter_instance(struct df_solver *s, uint32_t ci, uint32_t pc,
 			  uint32_t t, const void *at_call)
@@ -361,7 +371,7 @@ static int enter_instance(struct df_solver *s, uint32_t ci, uint32_t pc,
 		memcpy(l->entry, at_call, s->ssz);
 	for (cj = intern_find(s, &key); cj != DF_NONE; cj = s->ctx[cj].hash_next) {
 		variant++;
-		if (state_eq(s, &cc, s->ctx[cj].seed, l->entry)) {
+		if (state_eq(s, &cc, ctx_seed(s, cj), l->entry)) {
 			if (s->o.trace) {
 				df_ctx_fill(s, cj, &cc);
 				df_trace_ev(s, &cc, DF_EV_CALL,
@@ -380,7 +390,8 @@ static int enter_instance(struct df_solver *s, uint32_t ci, uint32_t pc,
 	x->chain_len = s->ctx[ci].chain_len + 1;
 	memcpy(x->chain, s->ctx[ci].chain, sizeof(x->chain[0]) * s->ctx[ci].chain_len);
 	x->chain[x->chain_len - 1] = pc;
-	memcpy(x->seed, l->entry, s->ssz);
+	if (x->seed)
+		memcpy(x->seed, l->entry, s->ssz);
 	err = intern_add(s, cj);
 	if (err)
 		return err;
@@ -390,7 +401,7 @@ static int enter_instance(struct df_solver *s, uint32_t ci, uint32_t pc,
 			    pc, s->cfg->subprogs[t].start, NULL, l->entry, true);
 	}
 	level_prepare(s, cj);
-	df_ctx_seed(s, cj, s->ctx[cj].seed);
+	df_ctx_seed(s, cj, l->entry);
 	err = df_drain(s);
 	if (err)
 		return err;
@@ -409,6 +420,28 @@ static int level_alloc(struct df_solver *s, uint32_t depth)
 		return -ENOMEM;
 	l->entry = l->a + s->ssz;
 	return 0;
+}
+
+/* Follow the calls at call_pc[first..end) with the states saved before them. */
+static int follow_saved(struct df_solver *s, uint32_t ci, uint32_t first, uint32_t end)
+{
+	const struct df_ssub *ss = &s->sub[s->ctx[ci].subprog];
+	const struct df_level *l = &s->lvl[s->ctx[ci].depth];
+	struct df_ctx c;
+	int err = 0;
+
+	df_ctx_fill(s, ci, &c);
+	for (uint32_t i = first; !err && i < end; i++) {
+		uint32_t subs[DF_MAX_TARGETS], n, pc = s->call_pc[ss->call_base + i];
+		const uint8_t *at = l->calls + (size_t)i * s->ssz;
+
+		n = df_resolve(s, &c, pc, at, subs);
+		if (s->err)
+			return s->err;
+		for (uint32_t k = 0; !err && k < n; k++)
+			err = enter_instance(s, ci, pc, subs[k], at);
+	}
+	return err;
 }
 
 /* Follow the calls of a solved context, in program order (the kernel's order). */
@@ -437,31 +470,28 @@ static int descend(struct df_solver *s, uint32_t ci)
 		}
 		if (!calls)
 			continue;
+		if (saved) {
+			uint32_t stop = last + 1 < end ? s->blk[last + 1].call_idx : ss->call_cnt;
+
+			err = follow_saved(s, ci, s->blk[b].call_idx, stop);
+			continue;
+		}
 		df_ctx_fill(s, ci, &c);
-		if (!saved)
-			memcpy(cur, df_root_state(s, &s->ctx[ci], r), s->ssz);
+		memcpy(cur, df_root_state(s, &s->ctx[ci], r), s->ssz);
 		for (uint32_t k = b; !err && k <= last; k++) {
 			const struct df_block *bk = &s->cfg->blocks[k];
-			uint32_t call = s->blk[k].call_idx;
 
-			if (saved && !s->blk[k].call)
-				continue;
 			for (uint32_t pc = bk->start; !err && pc < bk->end;
 			     pc += df_insn_slots(&s->prog->insns[pc])) {
 				uint32_t subs[DF_MAX_TARGETS], n = 0;
-				const uint8_t *at = cur;
 
-				if (df_is_call(&s->prog->insns[pc])) {
-					if (saved)
-						at = l->calls + (size_t)call++ * s->ssz;
-					n = df_resolve(s, &c, pc, at, subs);
-				}
+				if (df_is_call(&s->prog->insns[pc]))
+					n = df_resolve(s, &c, pc, cur, subs);
 				if (s->err)
 					return s->err;
 				for (uint32_t i = 0; !err && i < n; i++)
-					err = enter_instance(s, ci, pc, subs[i], at);
-				if (!saved)
-					s->a.transfer(&c, pc, cur, cur);
+					err = enter_instance(s, ci, pc, subs[i], cur);
+				s->a.transfer(&c, pc, cur, cur);
 			}
 			if (k < last && s->a.edge &&
 			    !s->a.edge(&c, s->blk[k].last_pc, s->cfg->blocks[k + 1].start,
@@ -489,9 +519,9 @@ int df_solve_callsite_depth(struct df_solver *s)
 		err = intern_add(s, ci);
 		if (err)
 			return err;
-		df_boundary(s, ci, s->ctx[ci].seed);
+		df_boundary(s, ci, s->acc);
 		level_prepare(s, ci);
-		df_ctx_seed(s, ci, s->ctx[ci].seed);
+		df_ctx_seed(s, ci, s->acc);
 		err = df_drain(s);
 		if (err)
 			return err;

@@ -18,22 +18,20 @@
  * incoming stack arguments) and the caller's spill slots at the call (for
  * fills through parent-frame pointers). Each state names its record, so
  * every call gets its own context, as every reach of a call is analysed
- * afresh in the kernel.
+ * afresh in the kernel. And per context the access log of argtrack_log.c,
+ * which the stack liveness records from.
  */
 #include "argtrack_int.h"
 #include "internal.h"
 
 #include <stdio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static struct df_argtrack_priv *priv_of(const struct df_ctx *c)
 {
 	return c->priv;
-}
-
-static const struct df_at_record *record(const struct df_argtrack_priv *p,
-					 uint32_t entry)
-{
-	return entry < p->rec_cnt ? &p->recs[entry] : NULL;
 }
 
 static uint32_t hash_key(uint32_t ctx, uint32_t pc)
@@ -86,26 +84,14 @@ static uint32_t record_get(struct df_argtrack_priv *p, uint32_t ctx, uint32_t pc
 	}
 	if (df_array_push(p->recs, p->rec_cnt))
 		return UINT32_MAX;
+	p->cur_ctx = UINT32_MAX;	/* recs[] may have moved */
 	p->hash[j] = p->rec_cnt;
 	*fresh = true;
 	return p->rec_cnt++;
 }
 
-static const struct df_arg *parent_spills(void *cookie, int frame)
-{
-	const struct df_argtrack_priv *p = ((const void **)cookie)[0];
-	const struct df_at_record *r = ((const void **)cookie)[1];
-
-	while (r && r->caller_depth > frame)
-		r = record(p, r->parent);
-	if (!r || r->caller_depth != frame)
-		return NULL;
-	return &r->st.loc[DF_ARG_SPILL0];
-}
-
 static void set_all(struct df_argtrack_state *s, struct df_arg v, uint32_t entry)
 {
-	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < DF_ARG_NLOCS; i++)
 		s->loc[i] = v;
 	s->entry = entry;
@@ -118,7 +104,13 @@ static int at_init(const struct df_ctx *c, void **out)
 
 	if (!p)
 		return -ENOMEM;
-	err = df_consts_compute(c->prog, c->cfg, &p->consts);
+	err = df_at_log_init(&p->log, c->prog, c->cfg);
+	if (!err) {
+		err = df_consts_compute_calls(c->prog, c->cfg, p->log.call_pc,
+					      p->log.call_first, &p->consts);
+		if (err)
+			df_at_log_free(&p->log);
+	}
 	if (err) {
 		free(p);
 		return err;
@@ -127,6 +119,7 @@ static int at_init(const struct df_ctx *c, void **out)
 	p->root.parent = UINT32_MAX;
 	p->root.caller_ctx = UINT32_MAX;
 	p->root.caller_depth = -1;
+	p->cur_ctx = UINT32_MAX;
 	p->cfg = c->cfg;
 	*out = p;
 	return 0;
@@ -139,6 +132,7 @@ static void at_fini(void *priv)
 	if (!p)
 		return;
 	df_consts_free(&p->consts);
+	df_at_log_free(&p->log);
 	free(p->recs);
 	free(p->hash);
 	free(p);
@@ -158,23 +152,124 @@ static void at_boundary(const struct df_ctx *c, void *s)
 	st->loc[DF_REG_FP] = df_arg_single((int)c->depth, 0);
 }
 
+/* Bottom: every location UNVISITED, no entry. */
+static bool is_bottom(const struct df_argtrack_state *s)
+{
+	if (s->entry != DF_ARG_ENTRY_NONE)
+		return false;
+	for (int i = 0; i < DF_ARG_NLOCS; i++)
+		if (s->loc[i].frame != DF_ARG_UNVISITED)
+			return false;
+	return true;
+}
+
+_Static_assert(sizeof(struct df_argtrack_state) >= 64,
+	       "at_join() reads the state 64 bytes at a time");
+
+/* Frames a value may point into, as a mask (frames 16 and up have no bit). */
+static inline uint16_t frame_bits(const struct df_arg *a)
+{
+	if (a->frame >= 0)
+		return a->frame < 16 ? (uint16_t)(1u << a->frame) : 0;
+	return a->frame == DF_ARG_IMPRECISE ? a->mask : 0;
+}
+
+/* a ⊔ b == a for a visited a, without computing the join (docs/argtrack.md). */
+static inline bool absorbs(const struct df_arg *a, const struct df_arg *b)
+{
+	if (a->frame >= 0)	/* offset-imprecise absorbs its own frame and NONE */
+		return a->off_cnt == 0 && (b->frame == a->frame || b->frame == DF_ARG_NONE);
+	if (a->frame != DF_ARG_IMPRECISE)
+		return false;
+	/* IMPRECISE absorbs NONE and whatever adds no frame to its mask */
+	return b->frame == DF_ARG_NONE ||
+	       ((b->frame >= 0 || b->frame == DF_ARG_IMPRECISE) && !(frame_bits(b) & ~a->mask));
+}
+
+/* dst->loc[i] := dst->loc[i] ⊔ src->loc[i]; returns whether it changed. */
+static bool join_loc(struct df_argtrack_state *d, const struct df_argtrack_state *s, int i)
+{
+	struct df_arg *a = &d->loc[i];
+	const struct df_arg *b = &s->loc[i];
+	struct df_arg r;
+
+	if (b->frame == DF_ARG_UNVISITED || df_arg_same(a, b))
+		return false;
+	if (a->frame == DF_ARG_UNVISITED) {
+		*a = *b;
+		return true;
+	}
+	if (absorbs(a, b))
+		return false;
+	/* the last case of the join, without the call */
+	if (a->frame == DF_ARG_IMPRECISE || b->frame == DF_ARG_IMPRECISE ||
+	    (a->frame >= 0 && b->frame >= 0 && a->frame != b->frame))
+		r = df_arg_imprecise(frame_bits(a) | frame_bits(b));
+	else
+		r = df_arg_join_slow(*a, *b);
+	if (df_arg_same(&r, a) || df_arg_equal(&r, a))
+		return false;
+	*a = r;
+	return true;
+}
+
+/* Bit i set: byte i of the 64 at a and b differ. */
+static inline uint64_t diff64(const char *a, const char *b)
+{
+	uint64_t m = 0;
+#ifdef __SSE2__
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(a + 16 * k));
+		__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
+
+		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) << (16 * k);
+	}
+	return ~m;
+#else
+	for (int i = 0; i < 64; i++)
+		m |= (uint64_t)(a[i] != b[i]) << i;
+	return m;
+#endif
+}
+
+/*
+ * Pointwise, joining only the locations with a byte that differs (most
+ * agree: states meeting at a block mostly do), each once: the join is not
+ * associative, so joining a location twice could change it. Into bottom
+ * (a root's first flow) the result is src itself: UNVISITED is the
+ * identity and values are canonical.
+ */
 static bool at_join(const struct df_ctx *c, void *dst, const void *src)
 {
 	struct df_argtrack_state *d = dst;
 	const struct df_argtrack_state *s = src;
+	const size_t lsz = sizeof(d->loc[0]), bytes = sizeof(d->loc);
 	bool changed = false;
+	int next = 0;
 
 	(void)c;
-	for (int i = 0; i < DF_ARG_NLOCS; i++) {
-		struct df_arg r;
+	if (is_bottom(d)) {
+		memcpy(d, s, sizeof(*d));
+		return !is_bottom(s);
+	}
+	for (size_t off = 0; off < bytes; off += 64) {
+		/* the last block ends with the state; it starts inside the one before */
+		size_t at = off + 64 <= sizeof(*d) ? off : sizeof(*d) - 64;
+		uint64_t m = diff64((const char *)d + at, (const char *)s + at) >> (off - at);
 
-		if (df_arg_same(&d->loc[i], &s->loc[i]))
-			continue;
-		r = df_arg_join_val(d->loc[i], s->loc[i]);
-		if (df_arg_equal(&r, &d->loc[i]))
-			continue;
-		d->loc[i] = r;
-		changed = true;
+		while (m) {
+			size_t byte = off + (size_t)__builtin_ctzll(m);
+			int i = (int)(byte / lsz);
+
+			if (i >= DF_ARG_NLOCS)
+				break;
+			if (i >= next) {
+				changed |= join_loc(d, s, i);
+				next = i + 1;
+			}
+			/* past location i */
+			m = (i + 1) * lsz - off >= 64 ? 0 : m & ~0ull << ((i + 1) * lsz - off);
+		}
 	}
 	if (s->entry < d->entry) {
 		d->entry = s->entry;
@@ -215,30 +310,9 @@ static void at_print(const struct df_ctx *c, const void *s, FILE *f)
 	}
 }
 
-static void at_transfer(const struct df_ctx *c, uint32_t pc, const void *in,
-			void *out)
-{
-	const struct df_argtrack_priv *p = priv_of(c);
-	struct df_argtrack_state *st = out;
-	const struct df_at_record *r;
-	const void *cookie[2];
-	struct df_at_env env;
-
-	r = record(p, ((const struct df_argtrack_state *)in)->entry);
-	if (in != out)
-		memcpy(out, in, sizeof(*st));
-	cookie[0] = p;
-	cookie[1] = r;
-	env.depth = (int)c->depth;
-	env.in_sa = r ? &r->st.loc[DF_ARG_SA0] : NULL;
-	env.parent_spills = parent_spills;
-	env.cookie = (void *)cookie;
-	df_at_xfer(&env, &c->prog->insns[pc], st);
-}
-
-bool df_argtrack_call_args(const struct df_prog *prog, const struct df_cfg *cfg,
+bool df_argtrack_call_vals(const struct df_prog *prog, const struct df_cfg *cfg,
 			   const struct df_consts *consts, uint32_t pc,
-			   const struct df_argtrack_state *at_call,
+			   const struct df_arg *regs, const struct df_arg *sa,
 			   struct df_arg *args, int *callee)
 {
 	const struct df_insn *in = &prog->insns[pc];
@@ -255,14 +329,14 @@ bool df_argtrack_call_args(const struct df_prog *prog, const struct df_cfg *cfg,
 		if (*callee >= 0 && cfg->subprogs[*callee].start != (uint32_t)t)
 			*callee = -1;
 		for (int r = 1; r <= 5; r++)
-			args[r] = at_call->loc[r];
+			args[r] = regs[r - 1];
 		for (int i = 0; i < DF_ARG_NSA; i++)
-			args[DF_ARG_SA0 + i] = at_call->loc[DF_ARG_SA0 + i];
+			args[DF_ARG_SA0 + i] = sa[i];
 	} else {
 		*callee = df_callback_subprog(prog, consts, pc, &from, &to);
 		if (*callee < 0)
-			return *callee == -2 && at_call->loc[from].frame != DF_ARG_NONE;
-		args[to] = at_call->loc[from];
+			return *callee == -2 && regs[from - 1].frame != DF_ARG_NONE;
+		args[to] = regs[from - 1];
 	}
 	if (*callee < 0)
 		return false;
@@ -270,6 +344,15 @@ bool df_argtrack_call_args(const struct df_prog *prog, const struct df_cfg *cfg,
 		if (i != DF_REG_FP && df_arg_is_fp(&args[i]))
 			fp = true;
 	return fp;
+}
+
+bool df_argtrack_call_args(const struct df_prog *prog, const struct df_cfg *cfg,
+			   const struct df_consts *consts, uint32_t pc,
+			   const struct df_argtrack_state *at_call,
+			   struct df_arg *args, int *callee)
+{
+	return df_argtrack_call_vals(prog, cfg, consts, pc, &at_call->loc[1],
+				     &at_call->loc[DF_ARG_SA0], args, callee);
 }
 
 static uint32_t at_resolve_call(const struct df_ctx *c, uint32_t pc,
@@ -362,7 +445,7 @@ DF_API const struct df_analysis df_argtrack_analysis = {
 	.join = at_join,
 	.equal = at_equal,
 	.print = at_print,
-	.transfer = at_transfer,
+	.transfer = df_at_transfer,
 	.resolve_call = at_resolve_call,
 	.call_into = at_call_into,
 };

@@ -8,8 +8,11 @@
  * Lattice per register: UNVISITED < {SCALAR v, MAP m, FUNC s} < VARYING;
  * two different constants join to VARYING. Forward, intraprocedural, a
  * round-robin over each subprogram's reverse postorder until no block
- * entry changes. Stored: block entry states while solving, then only the
- * values of r0..r5 at each call instruction.
+ * entry changes. Only helper and kfunc calls read the values, so only the
+ * blocks that can reach one take part (a set closed under predecessors,
+ * so their entries are the same as over the whole subprogram). Stored:
+ * block entry states while solving, then only the values of r0..r5 at
+ * each helper and kfunc call.
  */
 #include "argtrack_int.h"
 #include "internal.h"
@@ -118,6 +121,9 @@ static void cxfer(const struct df_prog *prog, const struct df_cfg *cfg,
 	/* the common forms without df_insn_regs() */
 	switch (cls) {
 	case DF_LDX:
+	case DF_ALU:
+	case DF_ALU64:
+		/* these define their destination only */
 		*d = in->dst_reg < NR ? varying() : *d;
 		return;
 	case DF_ST:
@@ -130,7 +136,9 @@ static void cxfer(const struct df_prog *prog, const struct df_cfg *cfg,
 	case DF_JMP32:
 		if (op != DF_CALL)
 			return;
-		break;
+		for (int r = 0; r <= 5; r++)
+			s->r[r] = varying();
+		return;
 	default:
 		break;
 	}
@@ -147,17 +155,20 @@ static int cmp_call(const void *a, const void *b)
 	return x->pc < y->pc ? -1 : x->pc > y->pc;
 }
 
+/* A call whose stack access or callback depends on constant arguments. */
+static bool reads_consts(const struct df_insn *in)
+{
+	return in->code == (DF_JMP | DF_CALL) &&
+	       (in->src_reg == DF_PSEUDO_HELPER || in->src_reg == DF_PSEUDO_KFUNC_CALL);
+}
+
+/* Replay block b from its entry s up to its last helper or kfunc call (end), recording them. */
 static int record_calls(const struct df_prog *prog, const struct df_cfg *cfg,
-			const struct df_block *b, struct cstate s,
+			const struct df_block *b, struct cstate s, uint32_t end,
 			struct df_consts *out)
 {
-	uint32_t last = b->start;
-
-	for (uint32_t pc = b->start; pc < b->end; pc++)
-		if (df_insn_is_call(&prog->insns[pc]))
-			last = pc + 1;
-	for (uint32_t pc = b->start; pc < last; pc += df_insn_slots(&prog->insns[pc])) {
-		if (df_insn_is_call(&prog->insns[pc])) {
+	for (uint32_t pc = b->start; pc < end; pc += df_insn_slots(&prog->insns[pc])) {
+		if (reads_consts(&prog->insns[pc])) {
 			if (df_array_push(out->calls, out->call_cnt))
 				return -ENOMEM;
 			out->calls[out->call_cnt].pc = pc;
@@ -170,81 +181,153 @@ static int record_calls(const struct df_prog *prog, const struct df_cfg *cfg,
 }
 
 /*
- * Round-robin in reverse postorder; a block whose entry did not change
- * since it was last processed is skipped, as processing it again would
- * change nothing.
+ * Mark the blocks that can reach a helper or kfunc call (need[], indexed
+ * from the subprogram's first block): the calls' blocks (end[]: one past
+ * their last such call), then their predecessors transitively; stack[] has
+ * room for every block. calls[0..n): the subprogram's call instructions.
+ */
+static void mark_needed(const struct df_prog *prog, const struct df_cfg *cfg,
+			const struct df_subprog *sp, const uint32_t *calls, uint32_t n,
+			bool *need, uint32_t *end, uint32_t *stack)
+{
+	uint32_t top = 0, first = sp->first_block;
+
+	for (uint32_t i = 0; i < sp->rpo_cnt; i++)
+		need[sp->rpo[i] - first] = false;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t b = cfg->block_of[calls[i]];
+
+		if (!reads_consts(&prog->insns[calls[i]]) || !cfg->blocks[b].reachable)
+			continue;
+		end[b - first] = calls[i] + 1;
+		if (need[b - first])
+			continue;
+		need[b - first] = true;
+		stack[top++] = b;
+	}
+	while (top) {
+		const struct df_block *b = &cfg->blocks[stack[--top]];
+
+		for (uint32_t e = 0; e < b->pred_cnt; e++) {
+			const struct df_edge *ed = &cfg->edges[b->pred[e]];
+
+			if ((ed->kind != DF_EDGE_FALLTHROUGH && ed->kind != DF_EDGE_TAKEN) ||
+			    !cfg->blocks[ed->from].reachable || need[ed->from - first])
+				continue;
+			need[ed->from - first] = true;
+			end[ed->from - first] = cfg->blocks[ed->from].start;
+			stack[top++] = ed->from;
+		}
+	}
+}
+
+/* Scratch of the pass, per block of one subprogram (indexed from its first block). */
+struct cscratch {
+	struct cstate *in;
+	bool *pend, *need;
+	uint32_t *stack, *end;
+};
+
+/*
+ * Round-robin in reverse postorder over the needed blocks; a block whose
+ * entry did not change since it was last processed is skipped, as
+ * processing it again would change nothing.
  */
 static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
-			 const struct df_subprog *sp, struct cstate *in,
-			 bool *pend, struct df_consts *out)
+			 const struct df_subprog *sp, const uint32_t *calls, uint32_t ncalls,
+			 const struct cscratch *w, struct df_consts *out)
 {
-	bool changed = true;
+	uint32_t first = sp->first_block;
+	struct cstate *in = w->in;
+	bool changed = true, any = false, *pend = w->pend, *need = w->need;
 
 	if (!sp->rpo_cnt)
 		return 0;
+	mark_needed(prog, cfg, sp, calls, ncalls, need, w->end, w->stack);
 	for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
-		memset(&in[sp->rpo[i]], 0, sizeof(*in));
-		pend[sp->rpo[i]] = true;
+		uint32_t b = sp->rpo[i] - first;
+
+		pend[b] = need[b];
+		any |= need[b];
+		if (need[b])
+			memset(&in[b], 0, sizeof(*in));
 	}
+	if (!any)
+		return 0;
 	for (int r = 0; r < NR; r++)
-		in[sp->rpo[0]].r[r] = varying();
+		in[sp->rpo[0] - first].r[r] = varying();
 	while (changed) {
 		changed = false;
 		for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
 			const struct df_block *b = &cfg->blocks[sp->rpo[i]];
-			struct cstate s = in[sp->rpo[i]];
+			struct cstate s = in[sp->rpo[i] - first];
 
-			if (!pend[sp->rpo[i]])
+			if (!pend[sp->rpo[i] - first])
 				continue;
-			pend[sp->rpo[i]] = false;
+			pend[sp->rpo[i] - first] = false;
 
 			for (uint32_t pc = b->start; pc < b->end;
 			     pc += df_insn_slots(&prog->insns[pc]))
 				cxfer(prog, cfg, pc, &s);
 			for (uint32_t e = 0; e < b->succ_cnt; e++) {
 				const struct df_edge *ed = &cfg->edges[b->succ[e]];
-
-				if (ed->kind != DF_EDGE_FALLTHROUGH && ed->kind != DF_EDGE_TAKEN)
-					continue;
+				uint32_t t = ed->to - first;
 				bool grew = false;
 
+				/* calls and returns leave the subprogram: t is not its block */
+				if (ed->kind != DF_EDGE_FALLTHROUGH && ed->kind != DF_EDGE_TAKEN)
+					continue;
+				if (!need[t])
+					continue;
 				for (int r = 0; r < NR; r++)
-					grew |= cval_join(&in[ed->to].r[r], &s.r[r]);
-				pend[ed->to] |= grew;
+					grew |= cval_join(&in[t].r[r], &s.r[r]);
+				pend[t] |= grew;
 				changed |= grew;
 			}
 		}
 	}
 	for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
-		int err = record_calls(prog, cfg, &cfg->blocks[sp->rpo[i]],
-				       in[sp->rpo[i]], out);
+		int err;
 
+		if (!need[sp->rpo[i] - first])
+			continue;
+		err = record_calls(prog, cfg, &cfg->blocks[sp->rpo[i]],
+				   in[sp->rpo[i] - first], w->end[sp->rpo[i] - first], out);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-int df_consts_compute(const struct df_prog *prog, const struct df_cfg *cfg,
-		      struct df_consts *out)
+int df_consts_compute_calls(const struct df_prog *prog, const struct df_cfg *cfg,
+			    const uint32_t *call_pc, const uint32_t *call_first,
+			    struct df_consts *out)
 {
-	uint32_t n = cfg->block_cnt ? cfg->block_cnt : 1;
-	struct cstate *in;
-	bool *pend;
+	uint32_t n = 1;
+	struct cscratch w;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	in = calloc(n, sizeof(*in));
-	pend = calloc(n, sizeof(*pend));
-	if (!in || !pend) {
-		free(in);
-		free(pend);
+	for (uint32_t i = 0; i < cfg->subprog_cnt; i++)
+		if (cfg->subprogs[i].block_cnt > n)
+			n = cfg->subprogs[i].block_cnt;
+	w.in = malloc(n * sizeof(*w.in));
+	w.pend = malloc(2 * (size_t)n * sizeof(*w.pend));
+	w.need = w.pend + n;
+	w.stack = malloc(2 * (size_t)n * sizeof(*w.stack));
+	w.end = w.stack + n;
+	if (!w.in || !w.pend || !w.stack) {
+		free(w.in);
+		free(w.pend);
+		free(w.stack);
 		return -ENOMEM;
 	}
 	for (uint32_t i = 0; i < cfg->subprog_cnt && !err; i++)
-		err = solve_subprog(prog, cfg, &cfg->subprogs[i], in, pend, out);
-	free(in);
-	free(pend);
+		err = solve_subprog(prog, cfg, &cfg->subprogs[i], call_pc + call_first[i],
+				    call_first[i + 1] - call_first[i], &w, out);
+	free(w.in);
+	free(w.pend);
+	free(w.stack);
 	if (err) {
 		df_consts_free(out);
 		return err;
@@ -252,6 +335,34 @@ int df_consts_compute(const struct df_prog *prog, const struct df_cfg *cfg,
 	if (out->call_cnt)
 		qsort(out->calls, out->call_cnt, sizeof(*out->calls), cmp_call);
 	return 0;
+}
+
+int df_consts_compute(const struct df_prog *prog, const struct df_cfg *cfg,
+		      struct df_consts *out)
+{
+	uint32_t *call_pc = NULL, *first = calloc(cfg->subprog_cnt + 1, sizeof(*first));
+	uint32_t cnt = 0;
+	int err = first ? 0 : -ENOMEM;
+
+	for (uint32_t s = 0; !err && s < cfg->subprog_cnt; s++) {
+		const struct df_subprog *sp = &cfg->subprogs[s];
+
+		first[s] = cnt;
+		for (uint32_t pc = sp->start; !err && pc < sp->end; pc++) {
+			if (prog->insns[pc].code != (DF_JMP | DF_CALL))
+				continue;
+			err = df_array_push(call_pc, cnt);
+			if (!err)
+				call_pc[cnt++] = pc;
+		}
+	}
+	if (!err) {
+		first[cfg->subprog_cnt] = cnt;
+		err = df_consts_compute_calls(prog, cfg, call_pc, first, out);
+	}
+	free(call_pc);
+	free(first);
+	return err;
 }
 
 void df_consts_free(struct df_consts *c)

@@ -8,35 +8,56 @@
 #include <string.h>
 
 /* ---- argtrack_lattice.c: values (canonical: unused bytes zero) ---- */
+/*
+ * A value from its fields (w0 is off[0] or the mask), assembled in
+ * registers: GCC builds a compound literal of this union through a stack
+ * temporary, and the wider load that follows stalls on the narrow stores;
+ * the transfer and join loops paid for that on every value they built.
+ */
+static inline struct df_arg df_arg_make(int frame, int cnt, uint16_t w0, uint16_t w1,
+					uint16_t w2, uint16_t w3)
+{
+	struct df_arg a;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t lo = (uint64_t)(uint8_t)frame | (uint64_t)(uint8_t)cnt << 8 |
+		      (uint64_t)w0 << 16 | (uint64_t)w1 << 32 | (uint64_t)w2 << 48;
+
+	memcpy(&a, &lo, sizeof(lo));
+	memcpy(&a.off[3], &w3, sizeof(w3));
+#else
+	a.frame = (int8_t)frame;
+	a.off_cnt = (int8_t)cnt;
+	a.off[0] = (int16_t)w0;
+	a.off[1] = (int16_t)w1;
+	a.off[2] = (int16_t)w2;
+	a.off[3] = (int16_t)w3;
+#endif
+	return a;
+}
+
 static inline struct df_arg df_arg_none(void)
 {
-	return (struct df_arg){ .frame = DF_ARG_NONE };
+	return df_arg_make(DF_ARG_NONE, 0, 0, 0, 0, 0);
 }
 
 static inline struct df_arg df_arg_unvisited(void)
 {
-	return (struct df_arg){ .frame = DF_ARG_UNVISITED };
+	return df_arg_make(DF_ARG_UNVISITED, 0, 0, 0, 0, 0);
 }
 
 static inline struct df_arg df_arg_single(int frame, int16_t off)
 {
-	struct df_arg a = { .frame = (int8_t)frame, .off_cnt = 1 };
-
-	a.off[0] = off;
-	return a;
+	return df_arg_make(frame, 1, (uint16_t)off, 0, 0, 0);
 }
 
 static inline struct df_arg df_arg_off_imprecise(int frame)
 {
-	return (struct df_arg){ .frame = (int8_t)frame };
+	return df_arg_make(frame, 0, 0, 0, 0, 0);
 }
 
 static inline struct df_arg df_arg_imprecise(uint16_t mask)
 {
-	struct df_arg a = { .frame = DF_ARG_IMPRECISE };
-
-	a.mask = mask;
-	return a;
+	return df_arg_make(DF_ARG_IMPRECISE, 0, mask, 0, 0, 0);
 }
 
 /* Offsets sorted and distinct; n > 4 gives offset-imprecise. */
@@ -59,6 +80,17 @@ static inline struct df_arg df_arg_join_val(struct df_arg a, struct df_arg b)
 		return b;
 	return df_arg_join_slow(a, b);
 }
+/* *d := *d ⊔ *s in place, the same as df_arg_join_val(). */
+static inline void df_arg_join_into(struct df_arg *d, const struct df_arg *s)
+{
+	if (s->frame == DF_ARG_UNVISITED || df_arg_same(d, s))
+		return;
+	if (d->frame == DF_ARG_UNVISITED)
+		*d = *s;
+	else
+		*d = df_arg_join_slow(*d, *s);
+}
+
 /* May point into some frame's stack (frame >= 0 or imprecise). */
 static inline bool df_arg_is_fp(const struct df_arg *a)
 {
@@ -107,6 +139,10 @@ struct df_consts {
 
 int df_consts_compute(const struct df_prog *prog, const struct df_cfg *cfg,
 		      struct df_consts *out);
+/* The same, given the call instructions of each subprogram (as in struct df_at_log). */
+int df_consts_compute_calls(const struct df_prog *prog, const struct df_cfg *cfg,
+			    const uint32_t *call_pc, const uint32_t *call_first,
+			    struct df_consts *out);
 void df_consts_free(struct df_consts *c);
 const struct df_call_consts *df_consts_at(const struct df_consts *c, uint32_t pc);
 
@@ -124,6 +160,56 @@ bool df_callback_helper(const struct df_insn *insn, int *cb_reg,
  */
 int df_callback_subprog(const struct df_prog *prog, const struct df_consts *c,
 			uint32_t pc, int *caller_reg, int *callee_reg);
+
+/* The transfer of the analysis (argtrack_xfer.c): df_at_xfer() in context c, logged. */
+void df_at_transfer(const struct df_ctx *c, uint32_t pc, const void *in, void *out);
+
+/* ---- argtrack_log.c: the values the stack liveness reads, per context ---- */
+#define DF_AT_CALL_VALS	(DF_MAX_REG_ARGS + DF_ARG_NSA)	/* r1..r5, sa0..sa6 */
+#define DF_AT_SLOT_BITS	28
+#define DF_AT_LOG_CALL	15u				/* slot kind of a call */
+#define DF_AT_NO_SLOT	UINT32_MAX
+
+struct df_at_log {
+	/* per pc: kind (address register, or DF_AT_LOG_CALL) << 28 | first value */
+	uint32_t *slot;
+	uint32_t insn_cnt;
+	/* the call instructions of subprogram s: call_pc[call_first[s] .. call_first[s + 1]) */
+	uint32_t *call_pc, *call_first, call_cnt;
+	uint32_t *nvals;		/* per subprogram: values in one context's log */
+	struct df_arg **ctx;		/* per context, NULL before its first transfer */
+	uint32_t ctx_cap;
+};
+
+/* The register a memory access goes through (the stack liveness records it), or -1. */
+int df_at_access_reg(const struct df_insn *in);
+int df_at_log_init(struct df_at_log *l, const struct df_prog *prog,
+		   const struct df_cfg *cfg);
+void df_at_log_free(struct df_at_log *l);
+/* The log of context ctx of subprogram sub, allocated when missing; NULL: no memory. */
+struct df_arg *df_at_log_ctx(struct df_at_log *l, uint32_t ctx, uint32_t sub);
+
+/* Log the state before pc (slot[pc] != DF_AT_NO_SLOT) into a context's log v. */
+static inline void df_at_log_put(const struct df_at_log *l, struct df_arg *v, uint32_t pc,
+				 const struct df_argtrack_state *in)
+{
+	uint32_t slot = l->slot[pc], reg = slot >> DF_AT_SLOT_BITS;
+
+	v += slot & ((1u << DF_AT_SLOT_BITS) - 1);
+	if (reg != DF_AT_LOG_CALL) {
+		*v = in->loc[reg];
+		return;
+	}
+	memcpy(v, &in->loc[1], DF_MAX_REG_ARGS * sizeof(*v));
+	memcpy(v + DF_MAX_REG_ARGS, &in->loc[DF_ARG_SA0], DF_ARG_NSA * sizeof(*v));
+}
+/*
+ * The converged values before pc in context ctx: the address register's
+ * value for a memory access, r1..r5 and sa0..sa6 for a call. NULL when pc
+ * logs nothing or was not reached in ctx.
+ */
+const struct df_arg *df_at_log_get(const struct df_at_log *l, uint32_t ctx,
+				   uint32_t pc);
 
 /* ---- argtrack.c: the analysis' private data ---- */
 /* The kernel's limit on instance analyses (one per context). */
@@ -145,6 +231,16 @@ struct df_argtrack_priv {
 	uint32_t *hash;			/* record ids, open addressing */
 	uint32_t hash_cap;
 	struct df_at_record root;
+	struct df_at_log log;
+	/*
+	 * What the transfer needs of the context it runs in, kept from one
+	 * instruction to the next: for context cur_ctx with entry record
+	 * cur_entry, its env and log. Reset when recs[] moves.
+	 */
+	uint32_t cur_ctx, cur_entry;
+	struct df_at_env env;
+	const void *cookie[2];
+	struct df_arg *cur_log;
 	/* -EINVAL: a call from frame 7 passed a stack pointer; -E2BIG: too many analyses */
 	int err;
 	uint32_t err_pc;
@@ -160,6 +256,11 @@ struct df_argtrack_priv {
 bool df_argtrack_call_args(const struct df_prog *prog, const struct df_cfg *cfg,
 			   const struct df_consts *consts, uint32_t pc,
 			   const struct df_argtrack_state *at_call,
+			   struct df_arg *args, int *callee);
+/* The same from r1..r5 (regs[0..4]) and sa0..sa6 before the call. */
+bool df_argtrack_call_vals(const struct df_prog *prog, const struct df_cfg *cfg,
+			   const struct df_consts *consts, uint32_t pc,
+			   const struct df_arg *regs, const struct df_arg *sa,
 			   struct df_arg *args, int *callee);
 
 #endif

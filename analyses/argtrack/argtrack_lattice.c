@@ -26,7 +26,7 @@
 /* Merge two sorted offset sets; more than 4 offsets: offset-imprecise. */
 static struct df_arg merge_offsets(const struct df_arg *a, const struct df_arg *b)
 {
-	struct df_arg r = { .frame = a->frame };
+	uint16_t r[DF_ARG_MAX_OFFS] = { 0 };
 	int i = 0, j = 0, k = 0;
 
 	while (i < a->off_cnt || j < b->off_cnt) {
@@ -39,14 +39,13 @@ static struct df_arg merge_offsets(const struct df_arg *a, const struct df_arg *
 		} else {
 			v = b->off[j++];
 		}
-		if (k > 0 && r.off[k - 1] == v)
+		if (k > 0 && (int16_t)r[k - 1] == v)
 			continue;
 		if (k == DF_ARG_MAX_OFFS)
 			return df_arg_off_imprecise(a->frame);
-		r.off[k++] = v;
+		r[k++] = (uint16_t)v;
 	}
-	r.off_cnt = (int8_t)k;
-	return r;
+	return df_arg_make(a->frame, k, r[0], r[1], r[2], r[3]);
 }
 
 struct df_arg df_arg_offsets(int frame, const int16_t *off, int n)

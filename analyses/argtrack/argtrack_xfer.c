@@ -140,7 +140,7 @@ static struct df_arg fill(const struct df_insn *insn, const struct df_arg *p,
 		k = fp_slot(a);
 		if (k < 0)
 			return imp;
-		r = df_arg_join_val(r, slots[k]);
+		df_arg_join_into(&r, &slots[k]);
 	}
 	return r;
 }
@@ -159,7 +159,7 @@ static void spill(const struct df_insn *insn, const struct df_arg *p, int reg,
 	}
 	if (p->off_cnt == 0) {
 		for (int k = 0; k < DF_ARG_NSPILL; k++)
-			SPILL(st, k) = df_arg_join_val(SPILL(st, k), v);
+			df_arg_join_into(&SPILL(st, k), &v);
 		return;
 	}
 	for (int i = 0; i < p->off_cnt; i++) {
@@ -174,22 +174,24 @@ static void spill(const struct df_insn *insn, const struct df_arg *p, int reg,
 		if (p->off_cnt == 1)
 			SPILL(st, k) = v;
 		else
-			SPILL(st, k) = df_arg_join_val(SPILL(st, k), v);
+			df_arg_join_into(&SPILL(st, k), &v);
 	}
 }
 
 /* Slots overlapping [off, off + sz) become NONE; weakly when cnt != 1. */
 static void clear_range(struct df_argtrack_state *st, int off, int sz, int cnt)
 {
+	const struct df_arg none = df_arg_none();
+
 	for (int k = 0; k < DF_ARG_NSPILL; k++) {
 		int lo = -8 * (k + 1), hi = lo + 8;
 
 		if (cnt != 0 && !(lo < off + sz && hi > off))
 			continue;
 		if (cnt == 1)
-			SPILL(st, k) = df_arg_none();
+			SPILL(st, k) = none;
 		else
-			SPILL(st, k) = df_arg_join_val(SPILL(st, k), df_arg_none());
+			df_arg_join_into(&SPILL(st, k), &none);
 	}
 }
 
@@ -263,8 +265,9 @@ static void xfer_stx(const struct df_at_env *env, const struct df_insn *insn,
 		st->loc[insn->src_reg] = df_arg_none();
 }
 
-void df_at_xfer(const struct df_at_env *env, const struct df_insn *insn,
-		struct df_argtrack_state *st)
+/* Inlined into both callers: the analysis' transfer is the hot one. */
+static inline __attribute__((always_inline)) void
+xfer(const struct df_at_env *env, const struct df_insn *insn, struct df_argtrack_state *st)
 {
 	uint8_t cls = DF_CLASS(insn->code), op = DF_OP(insn->code);
 	struct df_arg *dst = &st->loc[insn->dst_reg];
@@ -325,4 +328,63 @@ void df_at_xfer(const struct df_at_env *env, const struct df_insn *insn,
 	default:
 		break;
 	}
+}
+
+void df_at_xfer(const struct df_at_env *env, const struct df_insn *insn,
+		struct df_argtrack_state *st)
+{
+	xfer(env, insn, st);
+}
+
+/* ---- the analysis' transfer: the above in a context, and its log ---- */
+
+static const struct df_at_record *record(const struct df_argtrack_priv *p, uint32_t entry)
+{
+	return entry < p->rec_cnt ? &p->recs[entry] : NULL;
+}
+
+/* Spill slots of frame `frame` at the call that created frame + 1. */
+static const struct df_arg *parent_spills(void *cookie, int frame)
+{
+	const struct df_argtrack_priv *p = ((const void **)cookie)[0];
+	const struct df_at_record *r = ((const void **)cookie)[1];
+
+	while (r && r->caller_depth > frame)
+		r = record(p, r->parent);
+	if (!r || r->caller_depth != frame)
+		return NULL;
+	return &r->st.loc[DF_ARG_SPILL0];
+}
+
+/* The env and log of context c with entry record entry (see cur_ctx). */
+static void enter_ctx(struct df_argtrack_priv *p, const struct df_ctx *c, uint32_t entry)
+{
+	const struct df_at_record *r = record(p, entry);
+
+	p->cookie[0] = p;
+	p->cookie[1] = r;
+	p->env.depth = (int)c->depth;
+	p->env.in_sa = r ? &r->st.loc[DF_ARG_SA0] : NULL;
+	p->env.parent_spills = parent_spills;
+	p->env.cookie = (void *)p->cookie;
+	p->cur_log = c->context != UINT32_MAX ?
+		     df_at_log_ctx(&p->log, c->context, c->subprog) : NULL;
+	if (!p->cur_log && c->context != UINT32_MAX && !p->err)
+		p->err = -ENOMEM;
+	p->cur_ctx = c->context;
+	p->cur_entry = entry;
+}
+
+void df_at_transfer(const struct df_ctx *c, uint32_t pc, const void *in, void *out)
+{
+	struct df_argtrack_priv *p = c->priv;
+	const struct df_argtrack_state *is = in;
+
+	if (p->cur_ctx != c->context || p->cur_entry != is->entry || c->context == UINT32_MAX)
+		enter_ctx(p, c, is->entry);
+	if (p->log.slot[pc] != DF_AT_NO_SLOT && p->cur_log)
+		df_at_log_put(&p->log, p->cur_log, pc, is);
+	if (in != out)
+		memcpy(out, in, sizeof(*is));
+	xfer(&p->env, &c->prog->insns[pc], out);
 }

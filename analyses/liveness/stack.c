@@ -87,6 +87,42 @@ static uint32_t *by_subprog(const struct df_stack_priv *p, uint32_t **first_out)
 	return ids;
 }
 
+/* The own frames of n instances of one subprogram merged into ss->own_alloc. */
+static int own_merge(struct df_stack_priv *p, const uint32_t *ids, uint32_t n,
+		     struct df_stack_sub *ss)
+{
+	struct df_stack_rec *acc = NULL;
+	uint32_t acc_cnt = 0;
+	int err = 0;
+
+	for (uint32_t i = 0; !err && i < n; i++) {
+		const struct df_stack_inst *in = &p->insts[ids[i]];
+		struct df_stack_rec *r = df_recs_unpack(&in->fr[in->depth].r), *m;
+		uint32_t mc;
+
+		if (!r) {
+			err = -ENOMEM;
+			break;
+		}
+		if (!i) {
+			acc = r;
+			acc_cnt = in->fr[in->depth].r.cnt;
+			continue;
+		}
+		err = df_recs_merge(acc, acc_cnt, r, in->fr[in->depth].r.cnt, &m, &mc);
+		free(r);
+		free(acc);
+		acc = m;
+		acc_cnt = mc;
+	}
+	if (!err)
+		err = df_recs_pack(&ss->own_alloc, acc, acc_cnt);
+	free(acc);
+	if (!err)
+		ss->own = &ss->own_alloc;
+	return err;
+}
+
 /*
  * may_read joined and must_write intersected over the instances of each
  * subprogram, kept for the pcs where one is not empty; a subprogram with
@@ -107,30 +143,18 @@ static int own_summary(struct df_stack_priv *p)
 	}
 	for (uint32_t s = 0; !err && s < p->cfg->subprog_cnt; s++) {
 		struct df_stack_sub *ss = &p->subs[s];
-		uint32_t own_cnt = 0;
 
 		ss->own_base = cnt;
-		for (uint32_t i = first[s]; !err && i < first[s + 1]; i++) {
-			const struct df_stack_inst *in = &p->insts[ids[i]];
-			const struct df_stack_frame *fr = &in->fr[in->depth];
-			struct df_stack_rec *m;
-			uint32_t mc;
+		if (first[s] < first[s + 1]) {
+			const struct df_stack_inst *in = &p->insts[ids[first[s]]];
 
-			if (i == first[s]) {
-				ss->own = fr->rec;
-				own_cnt = fr->cnt;
-				continue;
-			}
-			err = df_recs_merge(ss->own, own_cnt, fr->rec, fr->cnt, &m, &mc);
-			if (err)
-				break;
-			free(ss->own_alloc);
-			ss->own = ss->own_alloc = m;
-			own_cnt = mc;
+			ss->own = &in->fr[in->depth].r;
 		}
-		for (uint32_t i = 0; i < own_cnt; i++)
-			p->own_bits[ss->own[i].pc / 64] |= 1ull << (ss->own[i].pc % 64);
-		cnt += own_cnt;
+		if (first[s + 1] - first[s] > 1)
+			err = own_merge(p, ids + first[s], first[s + 1] - first[s], ss);
+		for (uint32_t i = 0; ss->own && i < ss->own->cnt; i++)
+			p->own_bits[ss->own->rec[i].pc / 64] |= 1ull << (ss->own->rec[i].pc % 64);
+		cnt += ss->own ? ss->own->cnt : 0;
 	}
 	free(ids);
 	free(first);
@@ -138,7 +162,7 @@ static int own_summary(struct df_stack_priv *p)
 		return err;
 	for (uint32_t w = 1; w < words; w++)
 		p->own_rank[w] = p->own_rank[w - 1] +
-				 (uint32_t)__builtin_popcountll(p->own_bits[w - 1]);
+				 df_popcount64(p->own_bits[w - 1]);
 	return 0;
 }
 
@@ -152,6 +176,7 @@ static void st_fini(void *priv)
 	free(p->children);
 	free(p->own_bits);
 	free(p->own_rank);
+	free(p->cache);
 	free(p);
 }
 
@@ -186,6 +211,11 @@ static int st_init(const struct df_ctx *c, void **out)
 		err = df_stack_run(p);
 	if (!err)
 		err = own_summary(p);
+	if (!err) {
+		/* the live sets are final from here on */
+		p->cache = calloc(1, sizeof(*p->cache));
+		err = p->cache ? 0 : -ENOMEM;
+	}
 	if (err) {
 		st_fini(p);
 		return err;
@@ -212,26 +242,35 @@ static bool st_join(const struct df_ctx *c, void *dst, const void *src)
 	return o.w[0] != d->w[0] || o.w[1] != d->w[1];
 }
 
+/* The own-frame record at pc (its bit is set in word) applied to *b. */
+static __attribute__((noinline)) void own_apply(const struct df_stack_priv *p, uint32_t sub,
+						uint32_t pc, uint64_t word, struct df_halves *b)
+{
+	const struct df_stack_recs *own;
+	const struct df_stack_crec *r;
+	struct df_halves u, d;
+
+	if (sub >= p->cfg->subprog_cnt || pc < p->cfg->subprogs[sub].start ||
+	    pc >= p->cfg->subprogs[sub].end)
+		sub = df_cfg_subprog_of(p->cfg, pc);
+	own = p->subs[sub].own;
+	r = &own->rec[p->own_rank[pc / 64] - p->subs[sub].own_base +
+		      df_popcount64(word & ((1ull << (pc % 64)) - 1))];
+	u = df_mask_get(own, r->rd);
+	d = df_mask_get(own, r->wr);
+	for (int w = 0; w < 2; w++)
+		b->w[w] = u.w[w] | (b->w[w] & ~d.w[w]);
+}
+
 static void st_transfer(const struct df_ctx *c, uint32_t pc, const void *in,
 			void *out)
 {
 	const struct df_stack_priv *p = c->priv;
-	uint64_t word = p->own_bits[pc / 64], bit = 1ull << (pc % 64);
-	const struct df_halves *a = in;
-	struct df_halves *b = out;
-	const struct df_stack_rec *r;
-	uint32_t sub = c->subprog;
+	uint64_t word = p->own_bits[pc / 64];
 
-	*b = *a;
-	if (!(word & bit))
-		return;
-	if (sub >= p->cfg->subprog_cnt || pc < p->cfg->subprogs[sub].start ||
-	    pc >= p->cfg->subprogs[sub].end)
-		sub = df_cfg_subprog_of(p->cfg, pc);
-	r = &p->subs[sub].own[p->own_rank[pc / 64] - p->subs[sub].own_base +
-			      (uint32_t)__builtin_popcountll(word & (bit - 1))];
-	for (int w = 0; w < 2; w++)
-		b->w[w] = r->may_read.w[w] | (a->w[w] & ~r->must_write.w[w]);
+	*(struct df_halves *)out = *(const struct df_halves *)in;
+	if (word >> (pc % 64) & 1)
+		own_apply(p, c->subprog, pc, word, out);
 }
 
 static void st_print(const struct df_ctx *c, const void *s, FILE *f)
@@ -294,7 +333,7 @@ int df_stack_masks(const struct df_solver *s, uint32_t i, uint32_t pc,
 {
 	const struct df_stack_priv *p = priv_of(s);
 	const struct df_stack_inst *in;
-	const struct df_stack_rec *r;
+	const struct df_stack_crec *r;
 	const struct df_subprog *sp;
 
 	if (!p || i >= p->inst_cnt)
@@ -305,11 +344,11 @@ int df_stack_masks(const struct df_solver *s, uint32_t i, uint32_t pc,
 		return -EINVAL;
 	if (!p->cfg->blocks[p->cfg->block_of[pc]].reachable)
 		return -ENOENT;
-	r = df_stack_rec_at(&in->fr[frame], pc);
+	r = df_stack_rec_at(&in->fr[frame].r, pc);
 	if (use)
-		*use = r ? r->may_read : (struct df_halves){ { 0, 0 } };
+		*use = df_mask_get(&in->fr[frame].r, r ? r->rd : 0);
 	if (def)
-		*def = r ? r->must_write : (struct df_halves){ { 0, 0 } };
+		*def = df_mask_get(&in->fr[frame].r, r ? r->wr : 0);
 	if (live)
 		df_stack_live(p, in, frame, pc, live);
 	return 0;

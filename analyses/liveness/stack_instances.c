@@ -12,13 +12,12 @@
  *
  *   live_before(i) = may_read(i) | (OR of live_before(s), s in succ(i)) & ~must_write(i)
  *
- * Storage is sparse: per frame, only the instructions that touch it (a
- * sorted record array; the others pass live sets through unchanged) with
- * live_before at each, plus the live set after each block. The fixpoint
- * sweeps the subprogram's blocks in postorder until nothing changes, each
- * block folding its records backward from its successors' entry sets;
- * exit instructions keep live_before empty, as in the kernel. A frame
- * nothing touches stores nothing: it is dead everywhere.
+ * A context is recorded from arg tracking's access log (the converged
+ * values before each memory access and call), not from a second pass over
+ * its states. Storage and the fixpoint are in stack_store.c: per frame,
+ * only the instructions that touch it (the others pass live sets through
+ * unchanged); exit instructions keep live_before empty, as in the kernel.
+ * A frame nothing touches stores nothing: it is dead everywhere.
  */
 #include "stack_int.h"
 #include "stack_priv.h"
@@ -100,12 +99,73 @@ static struct df_stack_inst *find_inst(struct df_stack_priv *p, uint32_t callsit
 	}
 }
 
-/* Block successors and the calls in instruction postorder, once per subprogram. */
+/* The reachable predecessors of each block, from the successors (a CSR list). */
+static int preds(const struct df_stack_priv *p, const struct df_subprog *sp,
+		 struct df_stack_sub *ss)
+{
+	uint32_t nb = sp->block_cnt, *first, *pred;
+
+	first = calloc(nb + 2, sizeof(*first));
+	pred = malloc((2 * (size_t)sp->rpo_cnt + 1) * sizeof(*pred));
+	if (!first || !pred) {
+		free(first);
+		free(pred);
+		return -ENOMEM;
+	}
+	/* count into first[t + 2], prefix-sum, then fill advancing first[t + 1] */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
+			uint32_t b = sp->rpo[i] - sp->first_block;
+
+			for (int k = 0; k < 2; k++) {
+				uint32_t t;
+
+				if (ss->succ[b][k] == UINT32_MAX)
+					continue;
+				t = p->cfg->block_of[ss->succ[b][k]] - sp->first_block;
+				if (!pass)
+					first[t + 2]++;
+				else
+					pred[first[t + 1]++] = b;
+			}
+		}
+		for (uint32_t b = 0; !pass && b < nb; b++)
+			first[b + 2] += first[b + 1];
+	}
+	ss->pred_first = first;
+	ss->pred = pred;
+	return 0;
+}
+
+/* Entries of the sorted a[0..n) that are at most v. */
+static uint32_t upper(const uint32_t *a, uint32_t n, uint32_t v)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Block successors and the calls in instruction postorder, once per
+ * subprogram; the calls come from arg tracking's list (argtrack_log.c).
+ */
 static int prepare_sub(struct df_stack_priv *p, uint32_t sub)
 {
 	const struct df_subprog *sp = &p->cfg->subprogs[sub];
+	const struct df_at_log *l = &p->atp->log;
+	const uint32_t *calls = l->call_pc + l->call_first[sub];
+	uint32_t ncalls = l->call_first[sub + 1] - l->call_first[sub];
 	struct df_stack_sub *ss = &p->subs[sub];
 	uint32_t n = 0;
+	int err;
 
 	if (ss->ready)
 		return 0;
@@ -124,205 +184,79 @@ static int prepare_sub(struct df_stack_priv *p, uint32_t sub)
 			ss->succ[b][j] = j < k && s[j] >= sp->start && s[j] < sp->end ?
 					 s[j] : UINT32_MAX;
 	}
+	err = preds(p, sp, ss);
+	if (err)
+		return err;
+	ss->calls = malloc((ncalls ? ncalls : 1) * sizeof(*ss->calls));
+	if (!ss->calls)
+		return -ENOMEM;
+	/* blocks in postorder, each block's calls last first */
 	for (uint32_t i = sp->rpo_cnt; i-- > 0;) {
 		const struct df_block *b = &p->cfg->blocks[sp->rpo[i]];
-		uint32_t base = n;
+		uint32_t k = upper(calls, ncalls, b->end - 1);
 
-		for (uint32_t pc = b->start; pc < b->end;
-		     pc += df_insn_slots(&p->prog->insns[pc])) {
-			if (!df_insn_is_call(&p->prog->insns[pc]))
-				continue;
-			if (df_array_push(ss->calls, n))
-				return -ENOMEM;
-			ss->calls[n++] = pc;
-		}
-		for (uint32_t a = base, z = n ? n - 1 : 0; a < z; a++, z--) {
-			uint32_t t = ss->calls[a];
-
-			ss->calls[a] = ss->calls[z];
-			ss->calls[z] = t;
-		}
+		while (k-- > 0 && calls[k] >= b->start)
+			ss->calls[n++] = calls[k];
 	}
 	ss->call_cnt = n;
 	if (p->blk_cap < sp->block_cnt + 1) {
 		uint32_t *f = realloc(p->blk_first, (sp->block_cnt + 1) * sizeof(*f));
+		struct df_halves *h;
+		uint8_t *d;
 
 		if (!f)
 			return -ENOMEM;
 		p->blk_first = f;
+		h = realloc(p->blk_in, (sp->block_cnt + 1) * sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		p->blk_in = h;
+		d = realloc(p->dirty, sp->block_cnt + 1);
+		if (!d)
+			return -ENOMEM;
+		p->dirty = d;
 		p->blk_cap = sp->block_cnt + 1;
 	}
 	ss->ready = true;
 	return 0;
 }
 
-/* Index of the first record at or after pc. */
-static uint32_t lower_bound(const struct df_stack_frame *fr, uint32_t pc)
-{
-	uint32_t lo = 0, hi = fr->cnt;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (fr->rec[mid].pc < pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-const struct df_stack_rec *df_stack_rec_at(const struct df_stack_frame *fr,
-					   uint32_t pc)
-{
-	uint32_t i = lower_bound(fr, pc);
-
-	return i < fr->cnt && fr->rec[i].pc == pc ? &fr->rec[i] : NULL;
-}
-
-void df_stack_live(const struct df_stack_priv *p, const struct df_stack_inst *in,
-		   uint32_t f, uint32_t pc, struct df_halves *out)
-{
-	const struct df_subprog *sp = &p->cfg->subprogs[in->subprog];
-	const struct df_stack_frame *fr;
-	uint32_t b, r;
-
-	*out = (struct df_halves){ { 0, 0 } };
-	if (f > in->depth || !in->fr[f].cnt || pc < sp->start || pc >= sp->end)
-		return;
-	fr = &in->fr[f];
-	b = p->cfg->block_of[pc];
-	/* unreached instructions and second ld_imm64 slots have no live set */
-	if (!p->cfg->blocks[b].reachable ||
-	    (pc > sp->start && df_insn_is_ldimm64(&p->prog->insns[pc - 1])))
-		return;
-	r = lower_bound(fr, pc);
-	if (r < fr->cnt && fr->rec[r].pc < p->cfg->blocks[b].end)
-		*out = fr->live[r];
-	else
-		*out = fr->out[b - sp->first_block];
-}
-
-/* live_before at pc, a successor of block b's end: its block's first record or end. */
-static struct df_halves live_in(const struct df_stack_priv *p,
-				const struct df_stack_frame *fr,
-				uint32_t first_block, uint32_t pc)
-{
-	uint32_t b = p->cfg->block_of[pc] - first_block;
-	uint32_t r = p->blk_first[b];
-
-	while (r < p->blk_first[b + 1] && fr->rec[r].pc < pc)
-		r++;
-	return r < p->blk_first[b + 1] ? fr->live[r] : fr->out[b];
-}
-
-/* The fixpoint of one frame by sweeps over the blocks in postorder. */
-static int update_frame(struct df_stack_priv *p, const struct df_subprog *sp,
-			const struct df_stack_sub *ss, struct df_stack_frame *fr)
-{
-	uint32_t nb = sp->block_cnt, j = 0;
-	bool changed;
-
-	free(fr->live);
-	free(fr->out);
-	fr->live = calloc(fr->cnt, sizeof(*fr->live));
-	fr->out = calloc(nb ? nb : 1, sizeof(*fr->out));
-	if (!fr->live || !fr->out)
-		return -ENOMEM;
-	for (uint32_t b = 0; b < nb; b++) {
-		uint32_t start = p->cfg->blocks[sp->first_block + b].start;
-
-		while (j < fr->cnt && fr->rec[j].pc < start)
-			j++;
-		p->blk_first[b] = j;
-	}
-	p->blk_first[nb] = fr->cnt;
-	do {
-		changed = false;
-		for (uint32_t i = sp->rpo_cnt; i-- > 0;) {
-			uint32_t b = sp->rpo[i] - sp->first_block;
-			struct df_halves cur = { { 0, 0 } };
-
-			for (int k = 0; k < 2; k++) {
-				struct df_halves l;
-
-				if (ss->succ[b][k] == UINT32_MAX)
-					continue;
-				l = live_in(p, fr, sp->first_block, ss->succ[b][k]);
-				cur.w[0] |= l.w[0];
-				cur.w[1] |= l.w[1];
-			}
-			if (cur.w[0] != fr->out[b].w[0] || cur.w[1] != fr->out[b].w[1]) {
-				fr->out[b] = cur;
-				changed = true;
-			}
-			for (uint32_t r = p->blk_first[b + 1]; r-- > p->blk_first[b];) {
-				const struct df_stack_rec *m = &fr->rec[r];
-
-				for (int w = 0; w < 2; w++)
-					cur.w[w] = (cur.w[w] & ~m->must_write.w[w]) |
-						   m->may_read.w[w];
-				if (cur.w[0] != fr->live[r].w[0] ||
-				    cur.w[1] != fr->live[r].w[1]) {
-					fr->live[r] = cur;
-					changed = true;
-				}
-			}
-		}
-	} while (changed);
-	return 0;
-}
-
-static int update(struct df_stack_priv *p, struct df_stack_inst *in)
+/*
+ * A fresh recording of an instance's key, merged into it or its first
+ * records; then live_before of each frame brought to its fixpoint.
+ */
+static int take(struct df_stack_priv *p, struct df_stack_inst *in, struct df_rec_sink *k)
 {
 	const struct df_subprog *sp = &p->cfg->subprogs[in->subprog];
 
-	in->initialized = true;
-	for (uint32_t f = 0; f <= in->depth; f++) {
-		int err;
-
-		if (!in->fr[f].cnt)
-			continue;
-		err = update_frame(p, sp, &p->subs[in->subprog], &in->fr[f]);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static void frame_free(struct df_stack_frame *fr)
-{
-	free(fr->rec);
-	free(fr->live);
-	free(fr->out);
-	memset(fr, 0, sizeof(*fr));
-}
-
-/* A fresh recording of an instance's key: merged into it, or its first records. */
-static int take(struct df_stack_inst *in, struct df_rec_sink *k)
-{
 	for (uint32_t f = 0; f <= in->depth; f++) {
 		struct df_stack_frame *fr = &in->fr[f];
 		struct df_rec_vec *v = &k->fr[f];
-		struct df_stack_rec *m;
+		struct df_stack_rec *m, *old;
 		uint32_t n;
+		int err = 0;
 
 		df_rec_vec_finish(v);
+		m = v->r;
+		n = v->cnt;
 		if (in->initialized) {
-			if (df_recs_merge(fr->rec, fr->cnt, v->r, v->cnt, &m, &n))
-				return -ENOMEM;
-		} else {
-			n = v->cnt;
-			m = n ? malloc(n * sizeof(*m)) : NULL;
-			if (n && !m)
-				return -ENOMEM;
-			if (n)
-				memcpy(m, v->r, n * sizeof(*m));
+			old = df_recs_unpack(&fr->r);
+			err = old ? df_recs_merge(old, fr->r.cnt, v->r, v->cnt, &m, &n) : -ENOMEM;
+			free(old);
+			if (err)
+				return err;
 		}
-		frame_free(fr);
-		fr->rec = m;
-		fr->cnt = n;
+		df_stack_frame_free(fr);
+		if (n)
+			err = df_stack_update_frame(p, sp, &p->subs[in->subprog], m, n, fr);
+		if (!err)
+			err = df_recs_pack(&fr->r, m, n);
+		if (m != v->r)
+			free(m);
+		if (err)
+			return err;
 	}
+	in->initialized = true;
 	return 0;
 }
 
@@ -357,26 +291,32 @@ static int inst_get(struct df_stack_priv *p, const struct df_context_info *ci,
 	return prepare_sub(p, ci->subprog);
 }
 
-struct record_walk {
-	struct df_stack_priv *p;
-	struct df_rec_sink *k;
-};
-
-static int record_one(void *cookie, const struct df_ctx *c, uint32_t pc,
-		      const void *before, const void *after)
-{
-	struct record_walk *w = cookie;
-
-	return df_record_insn(w->k, w->p->prog, &w->p->atp->consts, pc, before);
-}
-
-/* One linear pass over the context's converged states (df_solver_walk). */
-static int record_context(struct df_stack_priv *p, uint32_t ctx,
+/* The recording pass over a context, from the arg-tracking log (argtrack_log.c). */
+static int record_context(struct df_stack_priv *p, uint32_t ctx, uint32_t sub,
 			  struct df_rec_sink *k)
 {
-	struct record_walk w = { .p = p, .k = k };
+	const struct df_subprog *sp = &p->cfg->subprogs[sub];
+	const struct df_at_log *l = &p->atp->log;
+	const struct df_arg *base = ctx < l->ctx_cap ? l->ctx[ctx] : NULL;
 
-	return df_solver_walk(p->at, ctx, record_one, &w);
+	for (uint32_t pc = sp->start; base && pc < sp->end; pc++) {
+		uint32_t slot = l->slot[pc];
+		const struct df_arg *v;
+		int err;
+
+		if (slot == DF_AT_NO_SLOT)
+			continue;
+		v = base + (slot & ((1u << DF_AT_SLOT_BITS) - 1));
+		if (v->frame == DF_ARG_UNVISITED)
+			continue;	/* not reached */
+		if (slot >> DF_AT_SLOT_BITS == DF_AT_LOG_CALL)
+			err = df_record_call(k, p->prog, &p->atp->consts, pc, v);
+		else
+			err = df_record_mem(k, &p->prog->insns[pc], pc, v);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static int analyze(struct df_stack_priv *p, uint32_t ctx, uint32_t *inst_out);
@@ -388,15 +328,15 @@ static int follow_calls(struct df_stack_priv *p, uint32_t ctx,
 
 	for (uint32_t i = 0; i < ss->call_cnt; i++) {
 		struct df_arg args[DF_ARG_SPILL0];
-		struct df_argtrack_state st;
 		struct df_stack_inst *callee;
 		uint32_t pc = ss->calls[i], child, ci_id, start;
+		const struct df_arg *v = df_at_log_get(&p->atp->log, ctx, pc);
 		int sub, err;
 
-		if (df_state_before(p->at, ctx, pc, &st))
+		if (!v)
 			continue;
-		if (!df_argtrack_call_args(p->prog, p->cfg, &p->atp->consts, pc,
-					   &st, args, &sub) || sub < 0)
+		if (!df_argtrack_call_vals(p->prog, p->cfg, &p->atp->consts, pc, v,
+					   v + DF_MAX_REG_ARGS, args, &sub) || sub < 0)
 			continue;
 		if (ci->depth == DF_MAX_CALL_FRAMES - 1) {
 			df_prog_err(p->prog, pc, "call passes a stack pointer from frame %u: "
@@ -464,15 +404,13 @@ static int analyze(struct df_stack_priv *p, uint32_t ctx, uint32_t *inst_out)
 	fresh->start = sp->start;
 	fresh->insn_cnt = sp->end - sp->start;
 	fresh->depth = ci.depth;
-	err = record_context(p, ctx, fresh);
+	err = record_context(p, ctx, ci.subprog, fresh);
 	if (!err)
 		err = follow_calls(p, ctx, &ci, fresh);
 	p->level--;
 	/* the recursion may have grown (moved) the instance array */
 	if (!err)
-		err = take(&p->insts[id], fresh);
-	if (!err)
-		err = update(p, &p->insts[id]);
+		err = take(p, &p->insts[id], fresh);
 	*inst_out = id;
 	return err;
 }
@@ -562,19 +500,25 @@ void df_stack_insts_free(struct df_stack_priv *p)
 {
 	for (uint32_t i = 0; i < p->inst_cnt; i++)
 		for (int f = 0; f < DF_MAX_CALL_FRAMES; f++)
-			frame_free(&p->insts[i].fr[f]);
+			df_stack_frame_free(&p->insts[i].fr[f]);
 	free(p->insts);
 	p->insts = NULL;
 	p->inst_cnt = 0;
 	for (uint32_t i = 0; p->subs && i < p->cfg->subprog_cnt; i++) {
 		free(p->subs[i].succ);
+		free(p->subs[i].pred_first);
+		free(p->subs[i].pred);
 		free(p->subs[i].calls);
-		free(p->subs[i].own_alloc);
+		df_recs_free(&p->subs[i].own_alloc);
 	}
 	free(p->subs);
 	p->subs = NULL;
 	free(p->blk_first);
 	p->blk_first = NULL;
+	free(p->dirty);
+	p->dirty = NULL;
+	free(p->blk_in);
+	p->blk_in = NULL;
 	free(p->hash);
 	p->hash = NULL;
 	for (uint32_t l = 0; l <= DF_MAX_CALL_FRAMES; l++)

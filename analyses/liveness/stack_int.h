@@ -14,14 +14,24 @@ int df_proto_access(const struct df_prog *prog, uint32_t pc, unsigned arg,
 		    const struct df_call_consts *cc, int64_t *size);
 
 /* ---- stack_record.c: half-slot arithmetic and the recording pass ---- */
+/* Bits lo..hi of a word, 0 <= lo <= hi <= 63. */
+static inline uint64_t df_bits64(int lo, int hi)
+{
+	return (~0ull >> (63 - hi)) & (~0ull << lo);
+}
+
 static inline void df_halves_set_range(struct df_halves *h, int lo, int hi)
 {
 	if (lo < 0)
 		lo = 0;
 	if (hi > DF_HALVES - 1)
 		hi = DF_HALVES - 1;
-	for (int i = lo; i <= hi; i++)
-		h->w[i / 64] |= 1ull << (i % 64);
+	if (lo > hi)
+		return;
+	if (lo < 64)
+		h->w[0] |= df_bits64(lo, hi < 63 ? hi : 63);
+	if (hi >= 64)
+		h->w[1] |= df_bits64(lo > 64 ? lo - 64 : 0, hi - 64);
 }
 
 static inline bool df_halves_test(const struct df_halves *h, uint32_t i)
@@ -79,11 +89,14 @@ int df_recs_merge(const struct df_stack_rec *a, uint32_t na,
 int df_record_arg(struct df_rec_sink *k, uint32_t pc, const struct df_arg *p,
 		  int64_t bytes);
 /*
- * The recording pass on one reached instruction with its in-state:
- * loads, stores, atomics, helper and kfunc calls.
+ * The recording pass on one reached instruction, from its arg-tracking
+ * log entry (df_at_log_get): a load, store or atomic through base (the
+ * value of its address register, df_at_access_reg()), or a call with
+ * r1..r5 and sa0..sa6 in v[0..11].
  */
-int df_record_insn(struct df_rec_sink *k, const struct df_prog *prog,
-		   const struct df_consts *consts, uint32_t pc,
-		   const struct df_argtrack_state *in);
+int df_record_mem(struct df_rec_sink *k, const struct df_insn *in, uint32_t pc,
+		  const struct df_arg *base);
+int df_record_call(struct df_rec_sink *k, const struct df_prog *prog,
+		   const struct df_consts *consts, uint32_t pc, const struct df_arg *v);
 
 #endif

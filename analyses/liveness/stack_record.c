@@ -71,6 +71,38 @@ struct df_stack_rec *df_sink_masks(struct df_rec_sink *k, uint32_t frame,
 	return r;
 }
 
+/*
+ * Add use and def at (frame, pc), frame <= k->depth and pc in the
+ * subprogram; nothing when both are empty (finish drops those).
+ */
+static int sink_or(struct df_rec_sink *k, uint32_t frame, uint32_t pc,
+		   const struct df_halves *use, const struct df_halves *def)
+{
+	struct df_rec_vec *v = &k->fr[frame];
+	struct df_stack_rec *m = v->cnt ? &v->r[v->cnt - 1] : NULL;
+
+	if (df_halves_empty(use) && df_halves_empty(def))
+		return 0;
+	if ((!m || m->pc != pc) && v->cnt < v->cap) {
+		if (m && m->pc > pc)
+			v->unsorted = true;
+		m = &v->r[v->cnt++];
+		m->pc = pc;
+		m->may_read = *use;
+		m->must_write = *def;
+		return 0;
+	}
+	if (!m || m->pc != pc)
+		m = df_sink_masks(k, frame, pc);
+	if (!m)
+		return -ENOMEM;
+	for (int w = 0; w < 2; w++) {
+		m->may_read.w[w] |= use->w[w];
+		m->must_write.w[w] |= def->w[w];
+	}
+	return 0;
+}
+
 static int cmp_rec(const void *a, const void *b)
 {
 	const struct df_stack_rec *x = a, *y = b;
@@ -102,7 +134,9 @@ void df_rec_vec_finish(struct df_rec_vec *v)
 		}
 		if (n && rec_empty(&v->r[n - 1]))
 			n--;
-		v->r[n++] = v->r[i];
+		if (n != i)
+			v->r[n] = v->r[i];
+		n++;
 	}
 	if (n && rec_empty(&v->r[n - 1]))
 		n--;
@@ -154,12 +188,11 @@ int df_recs_merge(const struct df_stack_rec *a, uint32_t na,
 
 int df_sink_read_all(struct df_rec_sink *k, uint32_t frame, uint32_t pc)
 {
-	struct df_stack_rec *m = df_sink_masks(k, frame, pc);
+	const struct df_halves all = { { UINT64_MAX, UINT64_MAX } }, none = { { 0, 0 } };
 
-	if (!m)
-		return -ENOMEM;
-	m->may_read.w[0] = m->may_read.w[1] = UINT64_MAX;
-	return 0;
+	if (frame > k->depth || pc < k->start || pc - k->start >= k->insn_cnt)
+		return -ENOMEM;	/* as df_sink_masks() */
+	return sink_or(k, frame, pc, &all, &none);
 }
 
 static int record_imprecise(struct df_rec_sink *k, uint32_t pc, uint16_t mask)
@@ -179,7 +212,7 @@ static int record_imprecise(struct df_rec_sink *k, uint32_t pc, uint16_t mask)
 int df_record_arg(struct df_rec_sink *k, uint32_t pc, const struct df_arg *p,
 		  int64_t bytes)
 {
-	struct df_stack_rec *m;
+	struct df_halves use = { { 0, 0 } }, def = { { 0, 0 } };
 
 	if (bytes == 0)
 		return 0;
@@ -194,12 +227,9 @@ int df_record_arg(struct df_rec_sink *k, uint32_t pc, const struct df_arg *p,
 	}
 	if (bytes != DF_ACCESS_UNKNOWN && bytes < 0 && p->off_cnt != 1)
 		return 0;
-	m = df_sink_masks(k, (uint32_t)p->frame, pc);
-	if (!m)
-		return -ENOMEM;
 	for (int i = 0; i < p->off_cnt; i++)
-		df_halves_access(&m->may_read, &m->must_write, p->off[i], bytes);
-	return 0;
+		df_halves_access(&use, &def, p->off[i], bytes);
+	return sink_or(k, (uint32_t)p->frame, pc, &use, &def);
 }
 
 static int size_bytes(uint8_t code)
@@ -212,39 +242,35 @@ static int size_bytes(uint8_t code)
 	}
 }
 
-static int record_mem(struct df_rec_sink *k, const struct df_insn *in,
-		      uint32_t pc, const struct df_argtrack_state *st)
+int df_record_mem(struct df_rec_sink *k, const struct df_insn *in, uint32_t pc,
+		  const struct df_arg *base)
 {
 	int64_t sz = size_bytes(in->code);
-	struct df_arg p;
-	int reg;
+	struct df_arg p = *base;
 
-	if (df_insn_is_stack_arg(in))
-		return 0;
 	switch (DF_CLASS(in->code)) {
-	case DF_LDX:
-		reg = in->src_reg;
-		break;
 	case DF_STX:
-		if (DF_MODE(in->code) == DF_ATOMIC) {
-			if (in->imm == DF_STORE_REL)
-				sz = -sz;
-			reg = in->imm == DF_LOAD_ACQ ? in->src_reg : in->dst_reg;
-		} else {
-			reg = in->dst_reg;
+		if (DF_MODE(in->code) != DF_ATOMIC || in->imm == DF_STORE_REL)
 			sz = -sz;
-		}
 		break;
 	case DF_ST:
-		reg = in->dst_reg;
 		sz = -sz;
 		break;
 	default:
-		return 0;
+		break;
 	}
-	if (reg > DF_REG_FP)
+	if (p.frame == DF_ARG_NONE)
 		return 0;
-	p = st->loc[reg];
+	/* the common case, one offset: what df_record_arg() does with it */
+	if (p.frame >= 0 && p.off_cnt == 1 && (uint32_t)p.frame <= k->depth) {
+		int32_t o = (int32_t)p.off[0] + in->off;
+		struct df_halves use = { { 0, 0 } }, def = { { 0, 0 } };
+
+		if (o >= INT16_MIN && o <= INT16_MAX) {
+			df_halves_access(&use, &def, o, sz);
+			return sink_or(k, (uint32_t)p.frame, pc, &use, &def);
+		}
+	}
 	if (p.off_cnt > 0) {
 		for (int i = 0; i < p.off_cnt; i++) {
 			if (df_arg_add(p.off[i], in->off, &p.off[i])) {
@@ -267,49 +293,44 @@ static int read_all_frames(struct df_rec_sink *k, uint32_t pc)
 	return 0;
 }
 
+/* Helper and kfunc arguments: r1..r5 are v[0..4], sa0..sa6 v[5..11]. */
 static int record_call(struct df_rec_sink *k, const struct df_prog *prog,
 		       const struct df_consts *consts, uint32_t pc,
-		       const struct df_argtrack_state *st)
+		       const struct df_arg *v)
 {
 	const struct df_call_consts *cc = df_consts_at(consts, pc);
 	int np = df_proto_nparams(prog, pc);
 
-	for (int a = 0; a < np && a < DF_MAX_REG_ARGS + DF_ARG_NSA; a++) {
-		const struct df_arg *p = a < DF_MAX_REG_ARGS ?
-			&st->loc[a + 1] : &st->loc[DF_ARG_SA0 + a - DF_MAX_REG_ARGS];
+	for (int a = 0; a < np && a < DF_AT_CALL_VALS; a++) {
 		int64_t bytes;
 		int err;
 
-		if (!df_arg_is_fp(p))
+		if (!df_arg_is_fp(&v[a]))
 			continue;
 		if (df_proto_access(prog, pc, (unsigned)a, cc, &bytes))
 			err = read_all_frames(k, pc);
 		else
-			err = df_record_arg(k, pc, p, bytes);
+			err = df_record_arg(k, pc, &v[a], bytes);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-int df_record_insn(struct df_rec_sink *k, const struct df_prog *prog,
-		   const struct df_consts *consts, uint32_t pc,
-		   const struct df_argtrack_state *in)
+int df_record_call(struct df_rec_sink *k, const struct df_prog *prog,
+		   const struct df_consts *consts, uint32_t pc, const struct df_arg *v)
 {
 	const struct df_insn *insn = &prog->insns[pc];
 	int from, to, err;
 
-	err = record_mem(k, insn, pc, in);
-	if (err || insn->code != (DF_JMP | DF_CALL))
-		return err;
 	if (insn->src_reg == DF_PSEUDO_HELPER || insn->src_reg == DF_PSEUDO_KFUNC_CALL) {
-		err = record_call(k, prog, consts, pc, in);
+		err = record_call(k, prog, consts, pc, v);
 		if (err)
 			return err;
 	}
 	/* a callback chosen at run time may read any frame through its context */
 	if (df_callback_subprog(prog, consts, pc, &from, &to) == -2 &&
-	    in->loc[from].frame != DF_ARG_NONE)
+	    v[from - 1].frame != DF_ARG_NONE)
 		return read_all_frames(k, pc);
 	return 0;
 }

@@ -121,6 +121,12 @@ START_TEST(runner_detects_mismatch)
 		"stack use/def subprog#0 bad (d0,cs0):\nlive 1: fp0-8\n",
 		"-- asm\nr1 = r10\nexit\n-- expect argtrack\n1: r1=fp0-8\n",
 		"-- asm\nr0 = 0\nexit\n-- expect analyze-error\ncomplexity\n",
+		"-- asm\nr0 = 0\nexit\n-- expect verdict\nreject\n",
+		"-- asm\nr0 = *(u64 *)(r10 -8)\nexit\n-- expect verdict\naccept\n",
+		"-- asm\nexit\n-- expect verdict\nreject\npc 0: R1 !read_ok\n",
+		"-- asm\nr0 = 0\nexit\n-- expect verdict\nmode full\naccept\nlog 1: safe\n",
+		"-- asm\nr0 = 0\nexit\n-- expect verdict\naccept\nsubprog 0 stack_depth=8\n",
+		"-- asm\nr0 = 0\nexit\n-- expect verdict\nmode nosuchmode\naccept\n",
 	};
 	unsigned i;
 
@@ -149,6 +155,7 @@ int main(void)
 
 	discover(FIXTURE_DIR);
 	discover(FIXTURE_DIR "/analysis");
+	discover(FIXTURE_DIR "/verify");
 	tcase_add_test(unit, found_fixtures);
 	tcase_add_test(unit, parser);
 	tcase_add_test(unit, runner_detects_mismatch);

@@ -27,6 +27,7 @@ static const struct fx_kind kinds[] = {
 	{ "expect stack", fx_check_stack },
 	{ "expect argtrack", fx_check_argtrack },
 	{ "expect analyze-error", fx_check_analyze_error },
+	{ "expect verdict", fx_check_verdict },
 };
 
 /* ------------------------------------------------------------------ */

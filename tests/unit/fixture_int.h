@@ -57,4 +57,7 @@ int fx_check_argtrack(struct fx_ctx *ctx, const struct fx_section *sec, FILE *re
 int fx_check_analyze_error(struct fx_ctx *ctx, const struct fx_section *sec,
 			   FILE *report);
 
+/* fixture_verify.c: the verdict of df_verify() (docs/fixtures.md). */
+int fx_check_verdict(struct fx_ctx *ctx, const struct fx_section *sec, FILE *report);
+
 #endif

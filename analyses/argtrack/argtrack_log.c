@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The access log of arg tracking: per context, the values that the stack
+ * liveness's recording pass reads (semantics §3.6-§3.8), kept as the solve
+ * goes so that the recording needs no second pass over the states.
+ *
+ * A memory instruction logs its address register; a call logs r1..r5 and
+ * sa0..sa6 (helper arguments, callback arguments and the entry values of
+ * a pseudo call). The transfer writes the entry of pc from the state
+ * before it on every visit; the last visit of a segment starts from the
+ * converged state of its root (docs/engine.md), so what stays is the
+ * converged value. An entry nothing wrote holds UNVISITED, which no reached
+ * state holds (states come from NONE-filled boundaries and entries, and
+ * neither the transfer nor the join makes UNVISITED out of visited
+ * values): its instruction was not reached in that context.
+ *
+ * Stored: per instruction, where its entry starts in a context's log
+ * (4 bytes); per context, one df_arg per memory instruction and twelve
+ * per call of its subprogram, allocated at its first transfer. The init
+ * also lists each subprogram's calls, for the constant pass and the stack
+ * liveness, which would otherwise scan the instructions again.
+ */
+#include "argtrack_int.h"
+#include "internal.h"
+
+int df_at_access_reg(const struct df_insn *in)
+{
+	uint8_t cls = DF_CLASS(in->code);
+	int reg;
+
+	switch (cls) {
+	case DF_LDX:
+		reg = in->src_reg;
+		break;
+	case DF_STX:
+		reg = DF_MODE(in->code) == DF_ATOMIC && in->imm == DF_LOAD_ACQ ?
+		      in->src_reg : in->dst_reg;
+		break;
+	case DF_ST:
+		reg = in->dst_reg;
+		break;
+	default:
+		return -1;
+	}
+	/* r11 (the stack arguments) and invalid registers touch no frame */
+	return reg <= DF_REG_FP ? reg : -1;
+}
+
+int df_at_log_init(struct df_at_log *l, const struct df_prog *prog,
+		   const struct df_cfg *cfg)
+{
+	memset(l, 0, sizeof(*l));
+	l->insn_cnt = prog->insn_cnt;
+	l->slot = malloc((prog->insn_cnt ? prog->insn_cnt : 1) * sizeof(*l->slot));
+	l->nvals = calloc(cfg->subprog_cnt ? cfg->subprog_cnt : 1, sizeof(*l->nvals));
+	l->call_first = calloc(cfg->subprog_cnt + 1, sizeof(*l->call_first));
+	if (!l->slot || !l->nvals || !l->call_first) {
+		df_at_log_free(l);
+		return -ENOMEM;
+	}
+	for (uint32_t s = 0; s < cfg->subprog_cnt; s++) {
+		const struct df_subprog *sp = &cfg->subprogs[s];
+		uint32_t n = 0;
+
+		l->call_first[s] = l->call_cnt;
+
+		/* second ld_imm64 slots have code 0: no call, no access */
+		for (uint32_t pc = sp->start; pc < sp->end; pc++) {
+			const struct df_insn *in = &prog->insns[pc];
+			int reg;
+
+			l->slot[pc] = DF_AT_NO_SLOT;
+			if (in->code == (DF_JMP | DF_CALL)) {
+				l->slot[pc] = (uint32_t)DF_AT_LOG_CALL << DF_AT_SLOT_BITS | n;
+				n += DF_AT_CALL_VALS;
+				if (df_array_push(l->call_pc, l->call_cnt)) {
+					df_at_log_free(l);
+					return -ENOMEM;
+				}
+				l->call_pc[l->call_cnt++] = pc;
+				continue;
+			}
+			reg = df_at_access_reg(in);
+			if (reg < 0)
+				continue;
+			l->slot[pc] = (uint32_t)reg << DF_AT_SLOT_BITS | n;
+			n++;
+		}
+		if (n >= 1u << DF_AT_SLOT_BITS) {
+			df_at_log_free(l);
+			return -E2BIG;
+		}
+		l->nvals[s] = n;
+	}
+	l->call_first[cfg->subprog_cnt] = l->call_cnt;
+	return 0;
+}
+
+void df_at_log_free(struct df_at_log *l)
+{
+	for (uint32_t i = 0; i < l->ctx_cap; i++)
+		free(l->ctx[i]);
+	free(l->ctx);
+	free(l->slot);
+	free(l->nvals);
+	free(l->call_pc);
+	free(l->call_first);
+	memset(l, 0, sizeof(*l));
+}
+
+struct df_arg *df_at_log_ctx(struct df_at_log *l, uint32_t ctx, uint32_t sub)
+{
+	struct df_arg *v;
+
+	if (ctx >= l->ctx_cap) {
+		uint32_t cap = l->ctx_cap ? l->ctx_cap : 64;
+		struct df_arg **t;
+
+		while (cap <= ctx)
+			cap *= 2;
+		t = realloc(l->ctx, cap * sizeof(*t));
+		if (!t)
+			return NULL;
+		memset(t + l->ctx_cap, 0, (cap - l->ctx_cap) * sizeof(*t));
+		l->ctx = t;
+		l->ctx_cap = cap;
+	}
+	if (l->ctx[ctx])
+		return l->ctx[ctx];
+	v = malloc((l->nvals[sub] ? l->nvals[sub] : 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	/* 0xfe bytes: frame DF_ARG_UNVISITED; nothing reads the rest of an unwritten entry */
+	memset(v, 0xfe, l->nvals[sub] * sizeof(*v));
+	l->ctx[ctx] = v;
+	return v;
+}
+
+const struct df_arg *df_at_log_get(const struct df_at_log *l, uint32_t ctx,
+				   uint32_t pc)
+{
+	uint32_t slot = pc < l->insn_cnt ? l->slot[pc] : DF_AT_NO_SLOT;
+	const struct df_arg *v;
+
+	if (slot == DF_AT_NO_SLOT || ctx >= l->ctx_cap || !l->ctx[ctx])
+		return NULL;
+	v = l->ctx[ctx] + (slot & ((1u << DF_AT_SLOT_BITS) - 1));
+	return v->frame == DF_ARG_UNVISITED ? NULL : v;
+}
