@@ -5,13 +5,7 @@
 
 #include "liveness.h"
 #include "argtrack_int.h"
-
-/* ---- protos.c: stack access of helper and kfunc arguments ---- */
-/* Parameters of the call at pc (helper or kfunc): its table count, else 5. */
-int df_proto_nparams(const struct df_prog *prog, uint32_t pc);
-/* Access of argument arg; -ENOENT when the callee is not in the table. */
-int df_proto_access(const struct df_prog *prog, uint32_t pc, unsigned arg,
-		    const struct df_call_consts *cc, int64_t *size);
+#include "internal.h"	/* df_proto_*(): stack access of helper and kfunc arguments */
 
 /* ---- stack_record.c: half-slot arithmetic and the recording pass ---- */
 /* Bits lo..hi of a word, 0 <= lo <= hi <= 63. */
