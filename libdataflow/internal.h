@@ -136,6 +136,15 @@ static inline bool df_insn_is_jump(const struct df_insn *insn)
 /* callgraph.c: topo order, max_call_depth; recursion and depth errors */
 int df_cfg_callgraph(struct df_cfg *cfg);
 
+/* plugin.c */
+/*
+ * dlopen path and look up symbol; NULL (after a warning naming the path and
+ * what the plug-in should be, "an analysis") when either fails.
+ */
+void *df_plugin_sym(const char *path, const char *symbol, const char *what, void **handle);
+/* A plug-in whose exported object failed its checks: warn and unload it. */
+void df_plugin_reject(const char *path, void *handle);
+
 /* cfg.c */
 /*
  * df_cfg_build() without printing: on a structural error the pc (or -1)

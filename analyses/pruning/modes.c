@@ -8,7 +8,6 @@
  */
 #include "vf.h"
 
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -173,24 +172,12 @@ int df_prune_mode_load(const char *path, const struct df_prune_mode **out)
 		*out = NULL;
 	if (!path)
 		return -EINVAL;
-	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		const char *why = dlerror();
-
-		df_warn("%s: cannot load plug-in: %s\n", path, why ? why : "unknown error");
+	m = df_plugin_sym(path, DF_PRUNE_PLUGIN_SYMBOL, "a pruning-mode", &h);
+	if (!m)
 		return -ENOENT;
-	}
-	m = dlsym(h, DF_PRUNE_PLUGIN_SYMBOL);
-	if (!m) {
-		df_warn("%s: not a pruning-mode plug-in: it does not export '%s'\n",
-			path, DF_PRUNE_PLUGIN_SYMBOL);
-		dlclose(h);
-		return -ENOENT;
-	}
 	err = vf_prune_mode_register(m, path);
 	if (err) {
-		df_warn("%s: plug-in rejected\n", path);
-		dlclose(h);
+		df_plugin_reject(path, h);
 		return err;
 	}
 	if (out)
