@@ -11,6 +11,7 @@
  *   bench [-q] FILE|DIR...      (-q: only the totals)
  */
 #include "dataflow.h"
+#include "bench_util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -44,22 +45,6 @@ struct totals {
 
 static bool quiet;
 
-static int silent(enum df_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static long maxrss_kb(void)
 {
 	struct rusage ru;
@@ -74,20 +59,20 @@ static void run_child(const struct df_prog *prog, int fd)
 	struct sample s = { 0 };
 	struct df_pipeline *p = NULL;
 	long rss0 = maxrss_kb();
-	double t0 = now();
+	double t0 = bench_now();
 	unsigned i;
 	int err;
 
 	err = df_pipeline_new(prog, NULL, &p);
-	s.cfg = now() - t0;
+	s.cfg = bench_now() - t0;
 	for (i = 0; !err && i < NANALYSES; i++) {
-		double t1 = now();
+		double t1 = bench_now();
 
 		/* argtrack runs first, so stack's time is its own. */
 		err = df_pipeline_run(p, names[i]);
-		s.each[i] = now() - t1;
+		s.each[i] = bench_now() - t1;
 	}
-	s.seconds = now() - t0;
+	s.seconds = bench_now() - t0;
 	s.rss_kb = maxrss_kb() - rss0;
 	s.status = err;
 	df_pipeline_free(p);
@@ -96,36 +81,9 @@ static void run_child(const struct df_prog *prog, int fd)
 	_exit(0);
 }
 
-static int measure(const struct df_prog *prog, struct sample *s)
+static void bench_file(const char *path, void *cookie)
 {
-	int fds[2], st;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe(fds))
-		return -errno;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -errno;
-	}
-	if (!pid) {
-		close(fds[0]);
-		run_child(prog, fds[1]);
-	}
-	close(fds[1]);
-	n = read(fds[0], s, sizeof(*s));
-	close(fds[0]);
-	waitpid(pid, &st, 0);
-	if (n != (ssize_t)sizeof(*s))
-		return -ECHILD;
-	return 0;
-}
-
-static void bench_file(const char *path, struct totals *t)
-{
+	struct totals *t = cookie;
 	struct df_object *obj;
 	uint32_t i;
 
@@ -143,7 +101,7 @@ static void bench_file(const char *path, struct totals *t)
 			continue;
 		snprintf(name, sizeof(name), "%s:%s", path, prog->name);
 		t->progs++;
-		err = measure(prog, &s);
+		err = bench_fork(run_child, prog, &s, sizeof(s));
 		if (!err)
 			err = s.status;
 		if (err) {
@@ -169,53 +127,6 @@ static void bench_file(const char *path, struct totals *t)
 	df_object_free(obj);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void walk(const char *path, struct totals *t)
-{
-	struct stat st;
-	struct dirent *de;
-	char **v = NULL;
-	size_t n = 0, i;
-	DIR *d;
-
-	if (stat(path, &st))
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		size_t len = strlen(path);
-
-		if (len < 3 || strcmp(path + len - 3, ".md"))
-			bench_file(path, t);
-		return;
-	}
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char **nv;
-
-		/* invalid/ holds malformed objects, not benchmark input. */
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "invalid"))
-			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv || asprintf(&nv[n], "%s/%s", path, de->d_name) < 0)
-			exit(2);
-		v = nv;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
-	for (i = 0; i < n; i++) {
-		walk(v[i], t);
-		free(v[i]);
-	}
-	free(v);
-}
-
 int main(int argc, char **argv)
 {
 	struct totals t = { 0 };
@@ -230,16 +141,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench [-q] FILE|DIR...\n");
 		return 2;
 	}
-	df_set_print(silent);
+	df_set_print(bench_silent);
 	printf("%-58s %9s %10s %12s %10s %8s %8s %8s %8s\n", "program", "insns", "time (s)",
 	       "insn/s", "B/insn", "cfg", names[0], names[1], names[2]);
-	t0 = now();
+	t0 = bench_now();
 	for (; i < argc; i++)
-		walk(argv[i], &t);
+		bench_walk(argv[i], bench_file, &t);
 	printf("total: %u programs (%u analysed, %u failed), %llu insns, analysis %.3f s "
 	       "(%.0f insn/s), wall %.3f s\n", t.progs, t.ok, t.failed,
 	       (unsigned long long)t.insns, t.seconds,
-	       t.seconds > 0 ? (double)t.insns / t.seconds : 0.0, now() - t0);
+	       t.seconds > 0 ? (double)t.insns / t.seconds : 0.0, bench_now() - t0);
 	printf("per analysis: cfg %.3f s, %s %.3f s, %s %.3f s, %s %.3f s\n", t.cfg,
 	       names[0], t.each[0], names[1], t.each[1], names[2], t.each[2]);
 	return t.failed ? 1 : 0;

@@ -15,6 +15,7 @@
  *   bench_verify [-q] [-r N] [--no-kernel] FILE|DIR...
  */
 #include "verify.h"
+#include "bench_util.h"
 
 /* The kernel side: map creation and relocation of tests/kernel/kload.c. */
 #include "kload.c"
@@ -54,14 +55,6 @@ static const struct df_prune_mode *modes[NMODES];
 static bool quiet, use_kernel = true;
 static int reps = 3;
 static char kernel_off[200];
-
-static int silent(enum df_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* The kernel's figures                                               */
@@ -188,32 +181,6 @@ static void run_child(const struct df_prog *prog, int fd)
 	_exit(0);
 }
 
-static int measure(const struct df_prog *prog, struct sample *s)
-{
-	int fds[2], st;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe(fds))
-		return -errno;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -errno;
-	}
-	if (!pid) {
-		close(fds[0]);
-		run_child(prog, fds[1]);
-	}
-	close(fds[1]);
-	n = read(fds[0], s, sizeof(*s));
-	close(fds[0]);
-	waitpid(pid, &st, 0);
-	return n == (ssize_t)sizeof(*s) ? 0 : -ECHILD;
-}
-
 static const char *vname(int v)
 {
 	return v < 0 ? "-" : df_verdict_name((enum df_verdict)v);
@@ -276,8 +243,9 @@ static void print_row(const char *name, const struct df_prog *prog, const struct
 	putchar('\n');
 }
 
-static void bench_file(const char *path, struct totals *t)
+static void bench_file(const char *path, void *cookie)
 {
+	struct totals *t = cookie;
 	struct df_object *obj;
 	uint32_t i;
 
@@ -294,7 +262,7 @@ static void bench_file(const char *path, struct totals *t)
 			continue;
 		snprintf(name, sizeof(name), "%s:%s", path, prog->name);
 		t->progs++;
-		if (measure(prog, &s)) {
+		if (bench_fork(run_child, prog, &s, sizeof(s))) {
 			t->crashed++;
 			printf("%-72s %6u  crashed\n", name, prog->insn_cnt);
 			continue;
@@ -304,52 +272,6 @@ static void bench_file(const char *path, struct totals *t)
 			print_row(name, prog, &s);
 	}
 	df_object_free(obj);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void walk(const char *path, struct totals *t)
-{
-	struct dirent *de;
-	struct stat st;
-	char **v = NULL;
-	size_t n = 0, i;
-	DIR *d;
-
-	if (stat(path, &st))
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		size_t len = strlen(path);
-
-		if (len > 2 && !strcmp(path + len - 2, ".o"))
-			bench_file(path, t);
-		return;
-	}
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char **nv;
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "invalid"))
-			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv || asprintf(&nv[n], "%s/%s", path, de->d_name) < 0)
-			exit(2);
-		v = nv;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
-	for (i = 0; i < n; i++) {
-		walk(v[i], t);
-		free(v[i]);
-	}
-	free(v);
 }
 
 /* ------------------------------------------------------------------ */
@@ -434,13 +356,13 @@ int main(int argc, char **argv)
 		snprintf(kernel_off, sizeof(kernel_off), "--no-kernel");
 	else if (kload_probe(kernel_off, sizeof(kernel_off)))
 		use_kernel = false;
-	df_set_print(silent);
+	df_set_print(bench_silent);
 	printf("%-72s %6s", "program", "insns");
 	for (m = 0; m < NMODES; m++)
 		printf(" | %-6.6s %7s %6s %9s", modes[m]->name, "insns", "states", "usec");
 	printf(" | %-6s %7s %6s %5s %9s\n", "kernel", "insns", "states", "peak", "usec");
 	for (; i < argc; i++)
-		walk(argv[i], &t);
+		bench_walk(argv[i], bench_file, &t);
 	summary(&t);
 	for (m = 0; m < NMODES; m++) {
 		free(t.states[m].v);
