@@ -1,178 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The bpfdf command: exit codes, help, JSON well-formedness, error lines. */
+#include "cli_test.h"
+
 #include <check.h>
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define BPFDF BUILDDIR "/bpfdf"
 #define EXAMPLES SRCDIR "/examples"
 #define CORPUS SHARED_DIR "/corpus"
-
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	ck_assert(buf != NULL);
-	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
-
-/* Run "bpfdf ARGS" through the shell, capturing stdout, stderr and status. */
-static struct run run(const char *args)
-{
-	char out[] = "/tmp/bpfdf-cli-outXXXXXX", err[] = "/tmp/bpfdf-cli-errXXXXXX";
-	char cmd[4096];
-	struct run r;
-	int fo = mkstemp(out), fe = mkstemp(err), st;
-
-	ck_assert(fo >= 0 && fe >= 0);
-	close(fo);
-	close(fe);
-	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>%s", BPFDF, args, out, err);
-	st = system(cmd);
-	ck_assert(WIFEXITED(st));
-	r.status = WEXITSTATUS(st);
-	r.out = slurp(out);
-	r.err = slurp(err);
-	unlink(out);
-	unlink(err);
-	return r;
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-/* A strict JSON validator (RFC 8259 grammar, no extensions). */
-static const char *js_value(const char *p);
-
-static const char *js_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	return p;
-}
-
-static const char *js_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	while (*p && *p != '"') {
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p == '\\') {
-			p++;
-			if (*p == 'u') {
-				for (int i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)p[i]))
-						return NULL;
-				p += 4;
-			} else if (!strchr("\"\\/bfnrt", *p) || !*p) {
-				return NULL;
-			}
-		}
-		p++;
-	}
-	return *p == '"' ? p + 1 : NULL;
-}
-
-static const char *js_number(const char *p)
-{
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (isdigit((unsigned char)*p))
-		while (isdigit((unsigned char)*p))
-			p++;
-	else
-		return NULL;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return NULL;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!isdigit((unsigned char)*p))
-			return NULL;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	return p;
-}
-
-static const char *js_seq(const char *p, char close, bool obj)
-{
-	p = js_ws(p + 1);
-	if (*p == close)
-		return p + 1;
-	for (;;) {
-		if (obj) {
-			p = js_string(js_ws(p));
-			if (!p)
-				return NULL;
-			p = js_ws(p);
-			if (*p++ != ':')
-				return NULL;
-		}
-		p = js_value(p);
-		if (!p)
-			return NULL;
-		p = js_ws(p);
-		if (*p == close)
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
-static const char *js_value(const char *p)
-{
-	p = js_ws(p);
-	switch (*p) {
-	case '{': return js_seq(p, '}', true);
-	case '[': return js_seq(p, ']', false);
-	case '"': return js_string(p);
-	case 't': return strncmp(p, "true", 4) ? NULL : p + 4;
-	case 'f': return strncmp(p, "false", 5) ? NULL : p + 5;
-	case 'n': return strncmp(p, "null", 4) ? NULL : p + 4;
-	default: return js_number(p);
-	}
-}
-
-static bool json_valid(const char *s)
-{
-	const char *e = js_value(s);
-
-	return e && *js_ws(e) == 0;
-}
 
 START_TEST(json_validator_rejects)
 {
@@ -187,25 +25,25 @@ END_TEST
 
 START_TEST(help_and_version)
 {
-	struct run r = run("--help");
+	struct cli_run r = cli_run("--help");
 
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "disasm"));
 	ck_assert_ptr_nonnull(strstr(r.out, "Exit status"));
-	run_free(&r);
-	r = run("--version");
+	cli_run_free(&r);
+	r = cli_run("--version");
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "bpfdf "));
-	run_free(&r);
+	cli_run_free(&r);
 	for (const char *const *c = (const char *const[]){ "list", "disasm", "asm", "cfg", NULL };
 	     *c; c++) {
 		char args[64];
 
 		snprintf(args, sizeof(args), "%s --help", *c);
-		r = run(args);
+		r = cli_run("%s", args);
 		ck_assert_int_eq(r.status, 0);
 		ck_assert_ptr_nonnull(strstr(r.out, "Usage: bpfdf"));
-		run_free(&r);
+		cli_run_free(&r);
 	}
 }
 END_TEST
@@ -225,11 +63,11 @@ START_TEST(usage_errors_exit_2)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r = run(cases[i]);
+		struct cli_run r = cli_run("%s", cases[i]);
 
 		ck_assert_msg(r.status == 2, "'bpfdf %s' exited %d, want 2", cases[i], r.status);
 		ck_assert_msg(r.err[0] != 0, "'bpfdf %s' printed no error", cases[i]);
-		run_free(&r);
+		cli_run_free(&r);
 	}
 }
 END_TEST
@@ -238,7 +76,7 @@ START_TEST(rejected_input_exit_1)
 {
 	char path[] = "/tmp/bpfdf-cli-badXXXXXX";
 	int fd = mkstemp(path);
-	struct run r;
+	struct cli_run r;
 
 	ck_assert(fd >= 0);
 	ck_assert_int_eq(write(fd, "\tr1 = \n", 7), 7);
@@ -247,7 +85,7 @@ START_TEST(rejected_input_exit_1)
 		char args[256];
 
 		snprintf(args, sizeof(args), "disasm %s", path);
-		r = run(args);
+		r = cli_run("%s", args);
 	}
 	ck_assert_int_eq(r.status, 1);
 	/* one line, naming the file, the line and the column */
@@ -255,13 +93,13 @@ START_TEST(rejected_input_exit_1)
 	ck_assert_ptr_nonnull(strstr(r.err, ":1:"));
 	ck_assert_ptr_nonnull(strchr(r.err, '\n'));
 	ck_assert_ptr_null(strchr(strchr(r.err, '\n') + 1, '\n'));
-	run_free(&r);
+	cli_run_free(&r);
 	unlink(path);
 
-	r = run("disasm " CORPUS "/invalid/badsymsize.o");
+	r = cli_run("disasm " CORPUS "/invalid/badsymsize.o");
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_ptr_nonnull(strstr(r.err, "badsymsize.o"));
-	run_free(&r);
+	cli_run_free(&r);
 }
 END_TEST
 
@@ -291,22 +129,22 @@ START_TEST(invalid_corpus_exit_1)
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		struct run r;
+		struct cli_run r;
 
 		snprintf(args, sizeof(args), "disasm %s/invalid/%s", CORPUS, names[i]);
-		r = run(args);
+		r = cli_run("%s", args);
 		ck_assert_msg(r.status == 1, "%s exited %d", names[i], r.status);
 		ck_assert_msg(strstr(r.err, names[i]), "%s: error does not name the file: %s",
 			      names[i], r.err);
-		run_free(&r);
+		cli_run_free(&r);
 	}
 	for (i = 0; i < sizeof(well_formed) / sizeof(well_formed[0]); i++) {
-		struct run r;
+		struct cli_run r;
 
 		snprintf(args, sizeof(args), "disasm %s/invalid/%s", CORPUS, well_formed[i]);
-		r = run(args);
+		r = cli_run("%s", args);
 		ck_assert_msg(r.status == 0, "%s exited %d: %s", well_formed[i], r.status, r.err);
-		run_free(&r);
+		cli_run_free(&r);
 	}
 }
 END_TEST
@@ -323,12 +161,12 @@ START_TEST(json_outputs_are_valid)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r = run(cases[i]);
+		struct cli_run r = cli_run("%s", cases[i]);
 
 		ck_assert_msg(r.status == 0, "'bpfdf %s' exited %d: %s", cases[i], r.status, r.err);
 		ck_assert_msg(json_valid(r.out), "'bpfdf %s' printed invalid JSON", cases[i]);
 		ck_assert_ptr_nonnull(strstr(r.out, "\"programs\""));
-		run_free(&r);
+		cli_run_free(&r);
 	}
 }
 END_TEST
@@ -337,28 +175,28 @@ START_TEST(asm_then_list)
 {
 	char out[] = "/tmp/bpfdf-cli-objXXXXXX";
 	char args[512];
-	struct run r;
+	struct cli_run r;
 	int fd = mkstemp(out);
 
 	ck_assert(fd >= 0);
 	close(fd);
 	snprintf(args, sizeof(args), "asm %s/stack_args.s -o %s", EXAMPLES, out);
-	r = run(args);
+	r = cli_run("%s", args);
 	ck_assert_msg(r.status == 0, "asm failed: %s", r.err);
-	run_free(&r);
+	cli_run_free(&r);
 	snprintf(args, sizeof(args), "list %s", out);
-	r = run(args);
+	r = cli_run("%s", args);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "func sum12"));
 	ck_assert_ptr_nonnull(strstr(r.out, "args 12"));
 	ck_assert_ptr_nonnull(strstr(r.out, "static"));
-	run_free(&r);
+	cli_run_free(&r);
 	snprintf(args, sizeof(args), "disasm --no-lines %s", out);
-	r = run(args);
+	r = cli_run("%s", args);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "*(u64 *)(r11 -56) = 12"));
 	ck_assert_ptr_nonnull(strstr(r.out, "r6 = *(u64 *)(r11 +56)"));
-	run_free(&r);
+	cli_run_free(&r);
 	unlink(out);
 }
 END_TEST

@@ -5,17 +5,14 @@
  * shapes, the log, --compare on assembled objects and on the whole corpus.
  */
 #include "verify.h"
+#include "cli_test.h"
 
 #include <check.h>
-#include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define BPFDF BUILDDIR "/bpfdf"
 #define CORPUS SHARED_DIR "/corpus"
 #define NMODES 3
 #define PLUGIN BUILDDIR "/tests/plugins/.libs/prune_stack.so"
@@ -24,57 +21,7 @@
 /* bpfdf verify                                                       */
 /* ------------------------------------------------------------------ */
 
-struct run {
-	int status;
-	char *out, *err;
-};
-
 static char tmpdir[] = "/tmp/check-verify-XXXXXX";
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	char chunk[4096];
-	size_t n;
-
-	ck_assert_msg(f && m, "cannot read %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)))
-		fwrite(chunk, 1, n, m);
-	fclose(f);
-	fclose(m);
-	return buf;
-}
-
-/* Run "bpfdf ARGS" through the shell; it must exit (no signal). */
-static struct run run(const char *fmt, ...)
-{
-	char args[8192], cmd[10000], out[600], err[600];
-	struct run r;
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(out, sizeof(out), "%s/out", tmpdir);
-	snprintf(err, sizeof(err), "%s/err", tmpdir);
-	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>%s", BPFDF, args, out, err);
-	st = system(cmd);
-	ck_assert_msg(WIFEXITED(st), "bpfdf %s: killed by a signal", args);
-	r.status = WEXITSTATUS(st);
-	r.out = slurp(out);
-	r.err = slurp(err);
-	return r;
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
 
 static const char ok_s[] =
 	".prog ok1 \"socket\"\n\tr0 = 0\n\texit\n"
@@ -92,7 +39,7 @@ static const char args_s[] =
 static void make_obj(const char *name, const char *text)
 {
 	char path[700];
-	struct run r;
+	struct cli_run r;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s.s", tmpdir, name);
@@ -100,9 +47,9 @@ static void make_obj(const char *name, const char *text)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	fclose(f);
-	r = run("asm %s/%s.s -o %s/%s.o", tmpdir, name, tmpdir, name);
+	r = cli_run("asm %s/%s.s -o %s/%s.o", tmpdir, name, tmpdir, name);
 	ck_assert_msg(r.status == 0, "asm %s: %s", name, r.err);
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 static void cli_setup(void)
@@ -117,7 +64,7 @@ static void cli_setup(void)
 static void cli_teardown(void)
 {
 	static const char *const files[] = {
-		"ok.s", "ok.o", "bad.s", "bad.o", "args.s", "args.o", "out", "err",
+		"ok.s", "ok.o", "bad.s", "bad.o", "args.s", "args.o",
 	};
 	char path[700];
 	unsigned i;
@@ -130,80 +77,6 @@ static void cli_teardown(void)
 }
 
 /* A strict JSON checker (RFC 8259 grammar). */
-static const char *js_value(const char *p);
-
-static const char *js_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	return p;
-}
-
-static const char *js_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	for (; *p && *p != '"'; p++) {
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p == '\\' && !*++p)
-			return NULL;
-	}
-	return *p == '"' ? p + 1 : NULL;
-}
-
-static const char *js_list(const char *p, char close, bool obj)
-{
-	p = js_ws(p + 1);
-	if (*p == close)
-		return p + 1;
-	for (;;) {
-		if (obj) {
-			p = js_string(js_ws(p));
-			if (!p || *(p = js_ws(p)) != ':')
-				return NULL;
-			p++;
-		}
-		p = js_value(p);
-		if (!p)
-			return NULL;
-		p = js_ws(p);
-		if (*p == close)
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
-static const char *js_value(const char *p)
-{
-	p = js_ws(p);
-	if (*p == '{')
-		return js_list(p, '}', true);
-	if (*p == '[')
-		return js_list(p, ']', false);
-	if (*p == '"')
-		return js_string(p);
-	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
-		return p + 4;
-	if (!strncmp(p, "false", 5))
-		return p + 5;
-	if (*p == '-')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return NULL;
-	while (isdigit((unsigned char)*p))
-		p++;
-	return p;
-}
-
-static bool json_valid(const char *s)
-{
-	const char *e = js_value(s);
-
-	return e && !*js_ws(e);
-}
-
 /* Fields of one CSV record (RFC 4180 quoting); -1 when malformed. */
 static int csv_fields(const char *line, size_t n)
 {
@@ -262,62 +135,62 @@ START_TEST(cli_usage_errors)
 	unsigned i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct run r = run(bad[i], tmpdir, tmpdir);
+		struct cli_run r = cli_run(bad[i], tmpdir, tmpdir);
 
 		ck_assert_msg(r.status == 2, "'%s': exit %d, stderr: %s", bad[i], r.status, r.err);
 		ck_assert_msg(r.err[0], "'%s': no message on stderr", bad[i]);
-		run_free(&r);
+		cli_run_free(&r);
 	}
 }
 END_TEST
 
 START_TEST(cli_help)
 {
-	struct run r = run("verify --help");
+	struct cli_run r = cli_run("verify --help");
 
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "--compare"));
 	ck_assert_ptr_nonnull(strstr(r.out, "Exit status"));
-	run_free(&r);
-	r = run("--help");
+	cli_run_free(&r);
+	r = cli_run("--help");
 	ck_assert_ptr_nonnull(strstr(r.out, "verify"));
-	run_free(&r);
+	cli_run_free(&r);
 }
 END_TEST
 
 START_TEST(cli_verdicts_and_exit_codes)
 {
-	struct run r = run("verify %s/ok.o", tmpdir);
+	struct cli_run r = cli_run("verify %s/ok.o", tmpdir);
 	char want[800];
 
 	ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
 	ck_assert_ptr_nonnull(strstr(r.out, "ok1: accept\n"));
 	ck_assert_ptr_nonnull(strstr(r.out, "ok2: accept\n"));
-	run_free(&r);
-	r = run("verify --prog ok2 --prune exact %s/ok.o", tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --prog ok2 --prune exact %s/ok.o", tmpdir);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, "ok2: accept\n");
-	run_free(&r);
-	r = run("verify %s/bad.o", tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify %s/bad.o", tmpdir);
 	ck_assert_int_eq(r.status, 1);
 	snprintf(want, sizeof(want), "bad: reject\n%s/bad.o: section 'socket': pc 0: "
 		 "invalid read from stack R10 off=-8 size=8\n", tmpdir);
 	ck_assert_str_eq(r.out, want);
-	run_free(&r);
-	r = run("verify --interpreted %s/args.o", tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --interpreted %s/args.o", tmpdir);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_ptr_nonnull(strstr(r.out, "stack args are not supported in non-JITed programs"));
-	run_free(&r);
-	r = run("verify %s/args.o", tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify %s/args.o", tmpdir);
 	ck_assert_int_eq(r.status, 0);
-	run_free(&r);
+	cli_run_free(&r);
 }
 END_TEST
 
 /* --stats prints what the library measured, in the kernel's words. */
 START_TEST(cli_stats)
 {
-	struct run r = run("verify --stats --state-freq %s/args.o", tmpdir);
+	struct cli_run r = cli_run("verify --stats --state-freq %s/args.o", tmpdir);
 	struct df_object *obj = NULL;
 	struct df_verify_result *res;
 	unsigned long long processed, per_insn, total, peak;
@@ -349,57 +222,57 @@ START_TEST(cli_stats)
 	ck_assert_uint_eq(res->subprogs[1].stack_depth, 16);
 	df_verify_result_free(res);
 	df_object_free(obj);
-	run_free(&r);
+	cli_run_free(&r);
 }
 END_TEST
 
 START_TEST(cli_json_and_csv)
 {
-	struct run r = run("verify --format json %s/ok.o", tmpdir);
+	struct cli_run r = cli_run("verify --format json %s/ok.o", tmpdir);
 
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_msg(json_valid(r.out), "invalid JSON: %s", r.out);
 	ck_assert_ptr_nonnull(strstr(r.out, "\"name\":\"ok2\""));
 	ck_assert_ptr_nonnull(strstr(r.out, "\"verdict\":\"accept\""));
 	ck_assert_ptr_nonnull(strstr(r.out, "\"total_states\":"));
-	run_free(&r);
-	r = run("verify --format json --log-level 2 %s/bad.o", tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --format json --log-level 2 %s/bad.o", tmpdir);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(json_valid(r.out), "invalid JSON (the log must go to stderr): %s", r.out);
 	ck_assert_ptr_nonnull(strstr(r.out, "\"pc\":0"));
 	ck_assert_ptr_nonnull(strstr(r.out, "\"verdict\":\"reject\""));
-	run_free(&r);
-	r = run("verify --format csv %s/ok.o", tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --format csv %s/ok.o", tmpdir);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_int_eq(csv_check(r.out, 13), 2);
 	ck_assert_ptr_nonnull(strstr(r.out, "file,program,section,mode,verdict,pc,message,"));
-	run_free(&r);
-	r = run("verify --format csv %s/bad.o", tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --format csv %s/bad.o", tmpdir);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_int_eq(csv_check(r.out, 13), 1);
-	run_free(&r);
+	cli_run_free(&r);
 }
 END_TEST
 
 START_TEST(cli_verbose_log)
 {
-	struct run quiet_r = run("verify %s/bad.o", tmpdir), r;
+	struct cli_run quiet_r = cli_run("verify %s/bad.o", tmpdir), r;
 
-	r = run("verify -v %s/bad.o", tmpdir);
+	r = cli_run("verify -v %s/bad.o", tmpdir);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(strlen(r.out) > strlen(quiet_r.out), "-v adds nothing: %s", r.out);
-	run_free(&r);
-	r = run("verify --log-level 2 --state-freq %s/ok.o", tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --log-level 2 --state-freq %s/ok.o", tmpdir);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_msg(strstr(r.out, "safe"), "no prune in the level 2 log: %s", r.out);
-	run_free(&r);
-	run_free(&quiet_r);
+	cli_run_free(&r);
+	cli_run_free(&quiet_r);
 }
 END_TEST
 
 START_TEST(cli_compare)
 {
-	struct run r = run("verify --compare %s/ok.o %s/bad.o %s/args.o", tmpdir, tmpdir, tmpdir);
+	struct cli_run r = cli_run("verify --compare %s/ok.o %s/bad.o %s/args.o", tmpdir, tmpdir, tmpdir);
 	const char *p;
 	unsigned rows = 0;
 
@@ -412,48 +285,48 @@ START_TEST(cli_compare)
 	for (p = r.out; (p = strstr(p, tmpdir)); p++)
 		rows++;
 	ck_assert_uint_eq(rows, 4);
-	run_free(&r);
-	r = run("verify --compare %s/ok.o %s/args.o", tmpdir, tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --compare %s/ok.o %s/args.o", tmpdir, tmpdir);
 	ck_assert_int_eq(r.status, 0);
-	run_free(&r);
-	r = run("verify --compare --format csv %s/ok.o %s/bad.o", tmpdir, tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --compare --format csv %s/ok.o %s/bad.o", tmpdir, tmpdir);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_int_eq(csv_check(r.out, 2 + 5 * NMODES), 3);
 	ck_assert_ptr_nonnull(strstr(r.out, "verdict_exact,verdict_regs,verdict_full"));
-	run_free(&r);
-	r = run("verify --compare --format json %s/ok.o %s/bad.o", tmpdir, tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --compare --format json %s/ok.o %s/bad.o", tmpdir, tmpdir);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(json_valid(r.out), "invalid JSON: %s", r.out);
 	ck_assert_ptr_nonnull(strstr(r.out, "\"modes\":[\"exact\",\"regs\",\"full\"]"));
-	run_free(&r);
+	cli_run_free(&r);
 }
 END_TEST
 
 /* A pruning mode from a plug-in (tests/plugins/prune_stack.c): selected, and a fourth column. */
 START_TEST(cli_prune_plugin)
 {
-	struct run r = run("verify --format json --prune-plugin %s %s/ok.o", PLUGIN, tmpdir);
+	struct cli_run r = cli_run("verify --format json --prune-plugin %s %s/ok.o", PLUGIN, tmpdir);
 
 	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
 	ck_assert_ptr_nonnull(strstr(r.out, "\"mode\":\"stack\""));
-	run_free(&r);
-	r = run("verify --prune-plugin %s --prune regs %s/ok.o --format json", PLUGIN, tmpdir);
+	cli_run_free(&r);
+	r = cli_run("verify --prune-plugin %s --prune regs %s/ok.o --format json", PLUGIN, tmpdir);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "\"mode\":\"regs\""));
-	run_free(&r);
-	r = run("verify --compare --format csv --prune-plugin %s %s/ok.o %s/bad.o", PLUGIN, tmpdir,
+	cli_run_free(&r);
+	r = cli_run("verify --compare --format csv --prune-plugin %s %s/ok.o %s/bad.o", PLUGIN, tmpdir,
 		tmpdir);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_int_eq(csv_check(r.out, 2 + 5 * (NMODES + 1)), 3);
 	ck_assert_ptr_nonnull(strstr(r.out, "verdict_full,verdict_stack,"));
-	run_free(&r);
+	cli_run_free(&r);
 }
 END_TEST
 
 /* The whole shared corpus, every mode, without a crash; one CSV row per program. */
 START_TEST(cli_compare_corpus)
 {
-	struct run r = run("verify --compare --format csv $(find %s -name '*.o' -not -path "
+	struct cli_run r = cli_run("verify --compare --format csv $(find %s -name '*.o' -not -path "
 			   "'*/invalid/*' | sort)", CORPUS);
 	int rows;
 
@@ -461,7 +334,7 @@ START_TEST(cli_compare_corpus)
 	rows = csv_check(r.out, 2 + 5 * NMODES);
 	printf("bpfdf verify --compare on the corpus: %d programs\n", rows);
 	ck_assert_msg(rows >= 300, "%d rows", rows);
-	run_free(&r);
+	cli_run_free(&r);
 }
 END_TEST
 
