@@ -6,27 +6,30 @@
  * instructions, total states and time per mode. When bpf() works, the same
  * program is loaded into the running kernel with BPF_LOG_STATS and the
  * kernel's verdict, processed insns, total and peak states and verification
- * time go in the same row. The summary gives the median and worst ratios
- * of states and time against the kernel on the programs both accept.
+ * time go in the same row; where bpf() is refused they come from the kernel
+ * oracle's table (tests/data/kernel/corpus.tsv). The summary gives the
+ * median and worst ratios of states and time against the kernel on the
+ * programs both accept. Objects named in the type hints
+ * (tests/data/kernel/types, --types) are verified and loaded as the type
+ * given there.
  * Each program runs in a forked child, so one crash costs one row; each
  * mode (and the kernel load) runs -r times (default 3) and the fastest run
  * counts, which keeps first-run effects out of the comparison.
  *
- *   bench_verify [-q] [-r N] [--no-kernel] FILE|DIR...
+ *   bench_verify [-q] [-r N] [--no-kernel] [--table FILE] [--types FILE] FILE|DIR...
  */
 #include "verify.h"
 #include "bench_util.h"
+#include "kload.h"
+#include "ktable.h"
+#include "ktypes.h"
 
-/* The kernel side: map creation and relocation of tests/kernel/kload.c. */
-#include "kload.c"
-
-#include <dirent.h>
-#include <stdarg.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #define NMODES 3
-#define KSTATS_LOG (1u << 20)
 
 struct run_stats {
 	int verdict;		/* enum df_verdict, or -1: not run / failed */
@@ -37,7 +40,7 @@ struct run_stats {
 struct sample {
 	struct run_stats mode[NMODES];
 	struct run_stats kernel;	/* verdict ACCEPT or REJECT, -1: not compared */
-	char kwhy[240];			/* why the kernel was not compared, or its error */
+	char kwhy[320];			/* why the kernel was not compared, or its error */
 };
 
 struct ratio {
@@ -54,82 +57,82 @@ struct totals {
 static const struct df_prune_mode *modes[NMODES];
 static bool quiet, use_kernel = true;
 static int reps = 3;
-static char kernel_off[200];
+static char kernel_off[1024];
+static char kernel_source[2200];	/* where the kernel's figures come from */
+/* Where bpf() is refused: the kernel's figures from the oracle's table. */
+static const char *table_path = KTABLE_DEFAULT;
+static bool table_forced;
+static struct ktable table;
+static struct ktypes types;
+static bool use_table;
 
 /* ------------------------------------------------------------------ */
 /* The kernel's figures                                               */
 /* ------------------------------------------------------------------ */
 
-/* "processed %d insns (limit %d) max_states_per_insn %d total_states %d peak_states %d" */
-static bool parse_kstats(const char *log, struct run_stats *k)
-{
-	const char *p = strstr(log, "verification time "), *q;
-	unsigned long long processed, limit, per_insn, total, peak;
-	unsigned long long usec;
-
-	if (!p || sscanf(p, "verification time %llu usec", &usec) != 1)
-		return false;
-	for (q = log; (p = strstr(q, "processed ")); q = p + 1)
-		if (sscanf(p, "processed %llu insns (limit %llu) max_states_per_insn %llu "
-			   "total_states %llu peak_states %llu", &processed, &limit, &per_insn,
-			   &total, &peak) == 5)
-			break;
-	if (!p)
-		return false;
-	k->processed = processed;
-	k->total_states = total;
-	k->peak_states = peak;
-	k->usec = (double)usec;
-	return true;
-}
-
 /* Load prog with BPF_LOG_STATS (the statistics lines without the per-insn log). */
 static void kernel_stats(const struct df_prog *prog, struct sample *s)
 {
-	const struct df_object *obj = prog->obj;
-	uint32_t map_cnt = obj ? obj->map_cnt : 0, i;
-	struct bpf_insn *insns = calloc(prog->insn_cnt ? prog->insn_cnt : 1, sizeof(*insns));
-	int *fds = malloc((map_cnt ? map_cnt : 1) * sizeof(*fds));
-	char *log = malloc(KSTATS_LOG);
-	enum bpf_prog_type type = prog->type ? (enum bpf_prog_type)prog->type :
-		BPF_PROG_TYPE_SOCKET_FILTER;
-	int fd;
+	struct kload_result k;
 
 	s->kernel.verdict = -1;
-	if (!insns || !fds || !log) {
+	if (kload_load(prog, 4, false, &k)) {
 		snprintf(s->kwhy, sizeof(s->kwhy), "out of memory");
-		goto out;
+		return;
 	}
-	for (i = 0; i < map_cnt; i++)
-		fds[i] = -1;
-	if (relocate(prog, insns, fds, s->kwhy, sizeof(s->kwhy)))
-		goto out;
-	{
-		LIBBPF_OPTS(bpf_prog_load_opts, opts,
-			    .expected_attach_type = (enum bpf_attach_type)prog->expected_attach_type,
-			    .log_level = 4, .log_size = KSTATS_LOG, .log_buf = log);
-
-		log[0] = 0;
-		fd = bpf_prog_load(type, NULL, "GPL", insns, prog->insn_cnt, &opts);
-	}
-	log[KSTATS_LOG - 1] = 0;
-	if (fd >= 0)
-		close(fd);
-	if (!parse_kstats(log, &s->kernel)) {
+	snprintf(s->kwhy, sizeof(s->kwhy), "%s", k.msg);
+	if (k.verdict == KLOAD_SKIP)
+		return;
+	if (!k.have_stats || !k.have_time) {
 		snprintf(s->kwhy, sizeof(s->kwhy), "no statistics (%s)",
-			 fd >= 0 ? "loaded" : strerror(errno));
-		goto out;
+			 k.verdict == KLOAD_ACCEPT ? "loaded" : k.msg);
+		return;
 	}
-	s->kernel.verdict = fd >= 0 ? DF_VERDICT_ACCEPT : DF_VERDICT_REJECT;
-	if (fd < 0)
-		log_error_line(log, s->kwhy, sizeof(s->kwhy));
-out:
-	for (i = 0; fds && i < map_cnt; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(fds);
-	free(insns);
-	free(log);
+	s->kernel.verdict = k.verdict == KLOAD_ACCEPT ? DF_VERDICT_ACCEPT : DF_VERDICT_REJECT;
+	s->kernel.processed = k.processed;
+	s->kernel.total_states = k.total_states;
+	s->kernel.peak_states = k.peak_states;
+	s->kernel.usec = (double)k.usec;
+}
+
+/* The table's row of prog: the longest object name that ends the path. */
+static const struct ktable_row *table_row(const char *path, const char *prog)
+{
+	const struct ktable_row *best = NULL;
+	size_t n = strlen(path), i;
+
+	for (i = 0; i < table.cnt; i++) {
+		const struct ktable_row *r = &table.rows[i];
+		size_t m = strlen(r->object);
+
+		if (m > n || strcmp(path + n - m, r->object) || (m < n && path[n - m - 1] != '/') ||
+		    strcmp(r->program, prog))
+			continue;
+		if (!best || m > strlen(best->object))
+			best = r;
+	}
+	return best;
+}
+
+/* The same figures from the table. */
+static void table_stats(const char *path, const struct df_prog *prog, struct sample *s)
+{
+	const struct ktable_row *r = table_row(path, prog->name);
+
+	s->kernel.verdict = -1;
+	if (!r) {
+		snprintf(s->kwhy, sizeof(s->kwhy), "not in the table");
+		return;
+	}
+	snprintf(s->kwhy, sizeof(s->kwhy), "%s", r->msg);
+	if ((r->verdict != KT_ACCEPT && r->verdict != KT_REJECT) || r->processed < 0 ||
+	    r->total_states < 0 || r->peak_states < 0 || r->usec < 0)
+		return;
+	s->kernel.verdict = r->verdict == KT_ACCEPT ? DF_VERDICT_ACCEPT : DF_VERDICT_REJECT;
+	s->kernel.processed = (uint64_t)r->processed;
+	s->kernel.total_states = (uint64_t)r->total_states;
+	s->kernel.peak_states = (uint64_t)r->peak_states;
+	s->kernel.usec = (double)r->usec;
 }
 
 /* ------------------------------------------------------------------ */
@@ -174,8 +177,8 @@ static void run_child(const struct df_prog *prog, int fd)
 			memcpy(s.kwhy, k.kwhy, sizeof(s.kwhy));
 		}
 	}
-	if (!use_kernel)
-		snprintf(s.kwhy, sizeof(s.kwhy), "%s", kernel_off);
+	if (!use_kernel && !use_table)
+		snprintf(s.kwhy, sizeof(s.kwhy), "%.300s", kernel_off);
 	if (write(fd, &s, sizeof(s)) != (ssize_t)sizeof(s))
 		_exit(3);
 	_exit(0);
@@ -246,10 +249,11 @@ static void print_row(const char *name, const struct df_prog *prog, const struct
 static void bench_file(const char *path, void *cookie)
 {
 	struct totals *t = cookie;
+	DF_OPTS(df_open_opts, opts, .prog_type = ktypes_lookup(&types, path));
 	struct df_object *obj;
 	uint32_t i;
 
-	if (df_object_open(path, NULL, &obj)) {
+	if (df_object_open(path, &opts, &obj)) {
 		printf("%-72s cannot be opened\n", path);
 		return;
 	}
@@ -267,6 +271,8 @@ static void bench_file(const char *path, void *cookie)
 			printf("%-72s %6u  crashed\n", name, prog->insn_cnt);
 			continue;
 		}
+		if (use_table)
+			table_stats(path, prog, &s);
 		tally(t, &s);
 		if (!quiet)
 			print_row(name, prog, &s);
@@ -313,7 +319,10 @@ static void summary(struct totals *t)
 	for (m = 0; m < NMODES; m++)
 		printf("%s %u, ", modes[m]->name, t->accepted[m]);
 	if (t->kcompared)
-		printf("kernel %u (of the %u it verified)\n", t->kaccepted, t->kcompared);
+		printf("kernel %u (of the %u it verified%s)\n", t->kaccepted, t->kcompared,
+		       use_table ? ", from the table" : "");
+	else if (use_table)
+		printf("kernel: none of these programs in the table\n");
 	else
 		printf("kernel not compared (%s)\n", kernel_off);
 	printf("verification time (s): ");
@@ -333,6 +342,8 @@ static void summary(struct totals *t)
 int main(int argc, char **argv)
 {
 	struct totals t = { 0 };
+	const char *types_path = KTYPES_DEFAULT;
+	char why[1024];
 	int i = 1, m;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -342,11 +353,20 @@ int main(int argc, char **argv)
 			use_kernel = false;
 		else if (!strcmp(argv[i], "-r") && i + 1 < argc && atoi(argv[i + 1]) > 0)
 			reps = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--table") && i + 1 < argc)
+			table_path = argv[++i], table_forced = true;
+		else if (!strcmp(argv[i], "--types") && i + 1 < argc)
+			types_path = argv[++i];
 		else
 			break;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: bench_verify [-q] [-r N] [--no-kernel] FILE|DIR...\n");
+		fprintf(stderr, "usage: bench_verify [-q] [-r N] [--no-kernel] [--table FILE] "
+			"[--types FILE] FILE|DIR...\n");
+		return 2;
+	}
+	if (*types_path && ktypes_load(types_path, &types, why, sizeof(why))) {
+		fprintf(stderr, "bench_verify: %s\n", why);
 		return 2;
 	}
 	modes[0] = &df_prune_exact;
@@ -354,13 +374,35 @@ int main(int argc, char **argv)
 	modes[2] = &df_prune_full;
 	if (!use_kernel)
 		snprintf(kernel_off, sizeof(kernel_off), "--no-kernel");
-	else if (kload_probe(kernel_off, sizeof(kernel_off)))
-		use_kernel = false;
+	else if (table_forced)
+		snprintf(kernel_off, sizeof(kernel_off), "--table was given");
+	else if (kload_probe(why, sizeof(why)))
+		snprintf(kernel_off, sizeof(kernel_off), "this process cannot load programs "
+			 "(%.300s)", why);
+	use_kernel = use_kernel && !kernel_off[0];
+	if (use_kernel) {
+		snprintf(kernel_source, sizeof(kernel_source), "loaded live");
+	} else if (strcmp(kernel_off, "--no-kernel")) {
+		char err[512];
+
+		snprintf(why, sizeof(why), "%s", kernel_off);
+		if (ktable_load(table_path, &table, err, sizeof(err))) {
+			snprintf(kernel_off, sizeof(kernel_off), "%.400s; no table: %.500s", why,
+				 err);
+		} else {
+			use_table = true;
+			snprintf(kernel_source, sizeof(kernel_source), "from the table %s of "
+				 "Linux %s: %s", table_path, table.release, why);
+		}
+	}
+	if (!kernel_source[0])
+		snprintf(kernel_source, sizeof(kernel_source), "not compared: %s", kernel_off);
 	df_set_print(bench_silent);
 	printf("%-72s %6s", "program", "insns");
 	for (m = 0; m < NMODES; m++)
 		printf(" | %-6.6s %7s %6s %9s", modes[m]->name, "insns", "states", "usec");
-	printf(" | %-6s %7s %6s %5s %9s\n", "kernel", "insns", "states", "peak", "usec");
+	printf(" | %-6s %7s %6s %5s %9s  (kernel %s)\n", "kernel", "insns", "states", "peak",
+	       "usec", kernel_source);
 	for (; i < argc; i++)
 		bench_walk(argv[i], bench_file, &t);
 	summary(&t);
@@ -368,5 +410,7 @@ int main(int argc, char **argv)
 		free(t.states[m].v);
 		free(t.time[m].v);
 	}
+	ktable_free(&table);
+	ktypes_free(&types);
 	return t.crashed ? 1 : 0;
 }

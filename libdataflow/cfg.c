@@ -37,6 +37,8 @@ struct cfg_priv {
 	struct df_cfg pub;
 	uint32_t *rpo_pool;
 	uint32_t *adj_pool;	/* succ lists, then pred lists */
+	/* the arrays above and those of pub but topo, and the builder's flags */
+	struct df_arena arena;
 	/* df_cfg_build_why(): where the first error goes instead of the print callback */
 	long *why_pc;
 	char *why;
@@ -49,6 +51,9 @@ struct builder {
 	struct df_cfg *cfg;
 	uint8_t *flags;
 	uint32_t n;
+	uint32_t *refs;		/* pseudo calls and ld_imm64 func, in program order */
+	uint32_t ref_cnt;
+	uint32_t subprog_cnt, leader_cnt;	/* slots flagged SLOT_SUBPROG, SLOT_LEADER */
 };
 
 static enum term insn_term(const struct df_insn *in)
@@ -82,33 +87,45 @@ static uint32_t insn_start(const struct builder *b, uint32_t pc)
 	return (b->flags[pc] & SLOT_SECOND) ? pc - 1 : pc;
 }
 
-/* Mark ld_imm64 second slots and subprogram starts. */
+/*
+ * Mark ld_imm64 second slots and subprogram starts, and list the subprogram
+ * references (one pass over the instructions: the list is short).
+ */
 static int find_subprogs(struct builder *b)
 {
 	const struct df_insn *insns = b->prog->insns;
-	uint32_t pc, n = b->n;
+	uint32_t pc, n = b->n, i;
 
-	for (pc = 0; pc < n; pc += df_insn_slots(&insns[pc])) {
-		if (!df_insn_is_ldimm64(&insns[pc]))
-			continue;
-		if (pc + 1 >= n) {
-			df_cfg_err(b->cfg, pc, "invalid bpf_ld_imm64 insn");
-			return -EINVAL;
-		}
-		b->flags[pc + 1] |= SLOT_SECOND;
-	}
-	b->flags[0] |= SLOT_SUBPROG;
 	for (pc = 0; pc < n; pc += df_insn_slots(&insns[pc])) {
 		const struct df_insn *in = &insns[pc];
-		int64_t t;
 
+		if (df_insn_is_ldimm64(in)) {
+			if (pc + 1 >= n) {
+				df_cfg_err(b->cfg, pc, "invalid bpf_ld_imm64 insn");
+				return -EINVAL;
+			}
+			b->flags[pc + 1] |= SLOT_SECOND;
+		}
 		if (!is_subprog_ref(in))
 			continue;
+		if (df_array_push(b->refs, b->ref_cnt))
+			return -ENOMEM;
+		b->refs[b->ref_cnt++] = pc;
+	}
+	b->flags[0] |= SLOT_SUBPROG;
+	b->subprog_cnt = 1;
+	for (i = 0; i < b->ref_cnt; i++) {
+		const struct df_insn *in;
+		int64_t t;
+
+		pc = b->refs[i];
+		in = &insns[pc];
 		t = (int64_t)pc + in->imm + 1;
 		if (t < 0 || t >= n || (b->flags[t] & SLOT_SECOND)) {
 			df_cfg_err(b->cfg, pc, "call to invalid destination");
 			return -EINVAL;
 		}
+		b->subprog_cnt += !(b->flags[t] & SLOT_SUBPROG);
 		b->flags[t] |= SLOT_SUBPROG |
 			       (df_insn_is_ldimm64(in) ? SLOT_CALLBACK : SLOT_CALLED);
 	}
@@ -118,11 +135,9 @@ static int find_subprogs(struct builder *b)
 static int make_subprogs(struct builder *b)
 {
 	struct df_cfg *cfg = b->cfg;
-	uint32_t pc, cnt = 0, s;
+	uint32_t pc, cnt = b->subprog_cnt, s;
 
-	for (pc = 0; pc < b->n; pc++)
-		cnt += !!(b->flags[pc] & SLOT_SUBPROG);
-	cfg->subprogs = calloc(cnt, sizeof(*cfg->subprogs));
+	cfg->subprogs = df_arena_zalloc(&b->priv->arena, cnt * sizeof(*cfg->subprogs));
 	if (!cfg->subprogs)
 		return -ENOMEM;
 	cfg->subprog_cnt = cnt;
@@ -155,6 +170,12 @@ static int make_subprogs(struct builder *b)
 	return 0;
 }
 
+static inline void mark_leader(struct builder *b, uint32_t pc)
+{
+	b->leader_cnt += !(b->flags[pc] & SLOT_LEADER);
+	b->flags[pc] |= SLOT_LEADER;
+}
+
 /*
  * The kernel's per-subprogram checks, in its order (slot by slot), and
  * block leaders: jump targets and whatever follows a jump, an exit or a
@@ -173,7 +194,7 @@ static int check_subprogs(struct builder *b)
 		if (pc && (b->flags[pc] & SLOT_SUBPROG))
 			sp++;
 		if (b->flags[pc] & SLOT_SUBPROG)
-			b->flags[pc] |= SLOT_LEADER;
+			mark_leader(b, pc);
 		if (!(b->flags[pc] & SLOT_SECOND))
 			term = insn_term(in);
 		if (term == T_GOTOX) {
@@ -193,10 +214,10 @@ static int check_subprogs(struct builder *b)
 					   (long long)t - 1);
 				return -EINVAL;
 			}
-			b->flags[t] |= SLOT_LEADER;
+			mark_leader(b, (uint32_t)t);
 		}
 		if (term != T_NONE && pc + 1 < b->n)
-			b->flags[pc + 1] |= SLOT_LEADER;
+			mark_leader(b, pc + 1);
 		if (pc == sp->end - 1 && !is_last_ok(in->code)) {
 			df_cfg_err(b->cfg, insn_start(b, pc), "last insn is not an exit or jmp");
 			return -EINVAL;
@@ -208,12 +229,10 @@ static int check_subprogs(struct builder *b)
 static int make_blocks(struct builder *b)
 {
 	struct df_cfg *cfg = b->cfg;
-	uint32_t pc, cnt = 0, id = UINT32_MAX, s = UINT32_MAX;
+	uint32_t pc, cnt = b->leader_cnt, id = UINT32_MAX, s = UINT32_MAX;
 
-	for (pc = 0; pc < b->n; pc++)
-		cnt += !!(b->flags[pc] & SLOT_LEADER);
-	cfg->blocks = calloc(cnt, sizeof(*cfg->blocks));
-	cfg->block_of = malloc((size_t)b->n * sizeof(*cfg->block_of));
+	cfg->blocks = df_arena_zalloc(&b->priv->arena, cnt * sizeof(*cfg->blocks));
+	cfg->block_of = df_arena_zalloc(&b->priv->arena, (size_t)b->n * sizeof(*cfg->block_of));
 	if (!cfg->blocks || !cfg->block_of)
 		return -ENOMEM;
 	cfg->block_cnt = cnt;
@@ -240,21 +259,17 @@ static int make_calls(struct builder *b)
 {
 	const struct df_insn *insns = b->prog->insns;
 	struct df_cfg *cfg = b->cfg;
-	uint32_t pc, cnt = 0;
 
-	for (pc = 0; pc < b->n; pc += df_insn_slots(&insns[pc]))
-		cnt += is_subprog_ref(&insns[pc]);
-	if (!cnt)
+	if (!b->ref_cnt)
 		return 0;
-	cfg->calls = calloc(cnt, sizeof(*cfg->calls));
+	cfg->calls = df_arena_zalloc(&b->priv->arena, b->ref_cnt * sizeof(*cfg->calls));
 	if (!cfg->calls)
 		return -ENOMEM;
-	for (pc = 0; pc < b->n; pc += df_insn_slots(&insns[pc])) {
+	for (uint32_t i = 0; i < b->ref_cnt; i++) {
+		uint32_t pc = b->refs[i];
 		const struct df_insn *in = &insns[pc];
 		struct df_call *c;
 
-		if (!is_subprog_ref(in))
-			continue;
 		c = &cfg->calls[cfg->call_cnt++];
 		c->pc = pc;
 		c->caller = cfg->blocks[cfg->block_of[pc]].subprog;
@@ -356,7 +371,7 @@ static int make_edges(struct builder *b)
 		err = -E2BIG;
 		goto out;
 	}
-	cfg->edges = calloc(total ? total : 1, sizeof(*cfg->edges));
+	cfg->edges = df_arena_zalloc(&b->priv->arena, (total ? total : 1) * sizeof(*cfg->edges));
 	if (!cfg->edges)
 		goto out;
 	for (i = 0; i < B; i++) {
@@ -388,7 +403,8 @@ static int make_adjacency(struct builder *b)
 	uint32_t i, E = cfg->edge_cnt, B = cfg->block_cnt;
 	uint32_t *succ, *pred;
 
-	b->priv->adj_pool = malloc(((size_t)E * 2 + 1) * sizeof(uint32_t));
+	b->priv->adj_pool = df_arena_zalloc(&b->priv->arena,
+					    ((size_t)E * 2 + 1) * sizeof(uint32_t));
 	if (!b->priv->adj_pool)
 		return -ENOMEM;
 	succ = b->priv->adj_pool;
@@ -430,7 +446,7 @@ static int dfs_orders(struct builder *b)
 	uint8_t *color;
 	int err = -ENOMEM;
 
-	pool = b->priv->rpo_pool = malloc((size_t)B * sizeof(*pool));
+	pool = b->priv->rpo_pool = df_arena_zalloc(&b->priv->arena, (size_t)B * sizeof(*pool));
 	stack = malloc((size_t)B * sizeof(*stack));
 	it = calloc(B, sizeof(*it));
 	color = calloc(B, 1);
@@ -487,14 +503,8 @@ void df_cfg_free(struct df_cfg *cfg)
 
 	if (!cfg)
 		return;
-	free(cfg->subprogs);
-	free(cfg->blocks);
-	free(cfg->edges);
-	free(cfg->block_of);
-	free(cfg->calls);
 	free(cfg->topo);
-	free(priv->rpo_pool);
-	free(priv->adj_pool);
+	df_arena_free(&priv->arena);
 	free(priv);
 }
 
@@ -544,7 +554,7 @@ static int build(const struct df_prog *prog, struct df_cfg **out, long *why_pc,
 	b.priv->why_len = why_len;
 	b.cfg = &b.priv->pub;
 	b.cfg->prog = prog;
-	b.flags = calloc(b.n, 1);
+	b.flags = df_arena_zalloc(&b.priv->arena, b.n);
 	if (!b.flags) {
 		err = -ENOMEM;
 		goto out;
@@ -567,7 +577,7 @@ static int build(const struct df_prog *prog, struct df_cfg **out, long *why_pc,
 	if (!err)
 		err = dfs_orders(&b);
 out:
-	free(b.flags);
+	free(b.refs);
 	b.priv->why = NULL;
 	if (err) {
 		df_cfg_free(b.cfg);

@@ -233,6 +233,7 @@ struct df_map {
 	uint32_t flags;
 	enum df_map_origin origin;
 	char *section;		/* ELF section it came from, or NULL */
+	struct df_map *inner;	/* map of maps: the inner map's template (BTF "values"), or NULL */
 };
 
 /* An ld_imm64 at pc that refers to map obj->maps[map]. */

@@ -47,14 +47,13 @@ void df_trace_ev(struct df_solver *s, const struct df_ctx *c,
 
 /* ------------------------------------------------------------ contexts */
 
+/* A context's arrays are in the solver's arena, freed with it. */
 void df_ctx_release(struct df_sctx *x)
 {
-	free(x->states);
-	free(x->visits);
-	free(x->joins);
-	free(x->reached);
-	free(x->seed);
-	free(x->summary);
+	x->states = NULL;
+	x->visits = x->joins = NULL;
+	x->reached = x->pending = NULL;
+	x->seed = x->summary = NULL;
 }
 
 int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
@@ -81,13 +80,13 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	x->dep_head = DF_NONE;
 	x->hash_next = DF_NONE;
 	x->cursor = UINT32_MAX;
-	x->states = malloc(n * s->ssz);
-	x->visits = calloc(n, sizeof(uint32_t));
-	x->reached = calloc(2 * words, sizeof(uint64_t));
+	x->states = df_arena_zalloc(&s->arena, n * s->ssz);
+	x->visits = df_arena_zalloc(&s->arena, n * sizeof(uint32_t));
+	x->reached = df_arena_zalloc(&s->arena, 2 * words * sizeof(uint64_t));
 	if (s->a.widen)
-		x->joins = calloc(n, sizeof(uint32_t));
+		x->joins = df_arena_zalloc(&s->arena, n * sizeof(uint32_t));
 	if (s->interproc)
-		x->summary = malloc(s->ssz);
+		x->summary = df_arena_zalloc(&s->arena, s->ssz);
 	/*
 	 * Callsite-depth: a call's entry state is compared with the seeds of the
 	 * contexts of its key. Where nothing else flows into the entry block,
@@ -96,7 +95,7 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	 * are never compared.
 	 */
 	if (keep_seed)
-		x->seed = malloc(s->ssz);
+		x->seed = df_arena_zalloc(&s->arena, s->ssz);
 	if (!x->states || !x->visits || !x->reached || (s->a.widen && !x->joins) ||
 	    (s->interproc && !x->summary) || (keep_seed && !x->seed)) {
 		df_ctx_release(x);

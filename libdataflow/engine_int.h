@@ -101,6 +101,7 @@ struct df_solver {
 
 	struct df_sctx *ctx;
 	uint32_t ctx_cnt;
+	struct df_arena arena;		/* the layout's and the contexts' arrays */
 	uint32_t *htab;			/* context interning, ids + 1 */
 	uint32_t hcap;
 

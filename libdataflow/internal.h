@@ -47,6 +47,15 @@ int df_array_reserve(void **ptr, uint32_t cnt, size_t elem);
 #define df_array_push(ptr, cnt) \
 	df_array_reserve((void **)&(ptr), (cnt), sizeof(*(ptr)))
 
+/* arena.c: zeroed, 16-byte aligned pieces, all freed by df_arena_free(); zero-initialize */
+struct df_arena {
+	void *chunk;
+	char *cur, *end;
+	size_t next;
+};
+void *df_arena_zalloc(struct df_arena *a, size_t n);
+void df_arena_free(struct df_arena *a);
+
 /* object.c */
 struct df_object *df_object_new(const char *path, enum df_input_kind kind);
 struct df_prog *df_object_add_prog(struct df_object *obj);
@@ -183,9 +192,17 @@ struct df_helper_proto {
 	const char *args;	/* one kind letter per argument (protos.c) */
 	uint8_t ret;		/* enum df_proto_ret */
 	uint8_t flags;		/* DF_PROTO_* */
+	uint32_t types;		/* program types that may call it (protos.c), 0: see there */
 };
 
 const struct df_helper_proto *df_helper_proto(int32_t id);
+/*
+ * May a program of prog_type call the helper? 1 yes, 0 no (the kernel's
+ * "program of this type cannot use helper"), -EOPNOTSUPP when that depends
+ * on the kernel's configuration, -ENOENT when the table has no facts for
+ * the program type.
+ */
+int df_helper_allowed(const struct df_helper_proto *p, uint32_t prog_type);
 /* Every one of the nargs argument kinds and the return kind are described. */
 bool df_helper_proto_complete(const struct df_helper_proto *p, int nargs);
 /* The kfunc called at pc is one of the table's (iterators, dynptrs...). */

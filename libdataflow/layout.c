@@ -84,7 +84,7 @@ static int flows(struct df_solver *s)
 			s->blk[b].flow = n;
 			n += c;
 		}
-		s->flow = malloc((n + 1) * sizeof(*s->flow));
+		s->flow = df_arena_zalloc(&s->arena, (n + 1) * sizeof(*s->flow));
 		if (!s->flow)
 			return -ENOMEM;
 	}
@@ -99,13 +99,14 @@ int df_layout(struct df_solver *s)
 {
 	const struct df_cfg *g = s->cfg;
 	const struct df_prog *p = s->prog;
-	uint32_t nexit = 0, slot, ex, calls = 0, *cnt, *one, *ncall;
+	uint32_t nexit = 0, slot, ex, calls = 0, *cnt, *one, *ncall, *cpc = NULL;
 	bool calls_used = s->mode == DF_CTX_CALLSITE_DEPTH;
 	int err = -ENOMEM;
 
-	s->blk = calloc(g->block_cnt + 1, sizeof(*s->blk));
-	s->sub = calloc(g->subprog_cnt ? g->subprog_cnt : 1, sizeof(*s->sub));
-	cnt = calloc(3 * ((size_t)g->block_cnt + 1), sizeof(*cnt));
+	s->blk = df_arena_zalloc(&s->arena, (g->block_cnt + 1) * sizeof(*s->blk));
+	s->sub = df_arena_zalloc(&s->arena, (g->subprog_cnt ? g->subprog_cnt : 1) *
+				 sizeof(*s->sub));
+	cnt = df_arena_zalloc(&s->arena, 3 * ((size_t)g->block_cnt + 1) * sizeof(*cnt));
 	if (!s->blk || !s->sub || !cnt)
 		goto out;
 	one = cnt + g->block_cnt + 1;
@@ -119,11 +120,20 @@ int df_layout(struct df_solver *s)
 		x->exit = df_insn_is_exit(&p->insns[x->last_pc]);
 		x->root = DF_NONE;
 		/*
-		 * Only the callsite-depth descent reads the calls. A checked
+		 * Only the callsite-depth descent reads the calls, those of
+		 * reachable (not DF_BLK_DEAD) blocks in program order. A checked
 		 * program's second ld_imm64 slots have code 0: no call.
 		 */
-		for (uint32_t pc = bk->start; calls_used && pc < bk->end; pc++)
-			ncall[b] += df_is_call(&p->insns[pc]);
+		for (uint32_t pc = bk->start; calls_used && pc < bk->end; pc++) {
+			if (!df_is_call(&p->insns[pc]))
+				continue;
+			ncall[b]++;
+			if (!bk->reachable)
+				continue;
+			if (df_array_push(cpc, calls))
+				goto out;
+			cpc[calls++] = pc;
+		}
 		x->call = ncall[b] != 0;
 	}
 	for (uint32_t i = 0; i < g->edge_cnt; i++) {
@@ -145,15 +155,15 @@ int df_layout(struct df_solver *s)
 			s->root_total++;
 		if (s->blk[b].kind == DF_BLK_ROOT && s->blk[b].exit)
 			nexit++;
-		if (s->blk[b].kind != DF_BLK_DEAD)
-			calls += ncall[b];
 	}
-	s->root_block = malloc((s->root_total + 1) * sizeof(uint32_t));
-	s->prio_root = malloc((s->root_total + 1) * sizeof(uint32_t));
-	s->exit_roots = malloc((nexit + 1) * sizeof(uint32_t));
-	s->call_pc = malloc((calls + 1) * sizeof(uint32_t));
+	s->root_block = df_arena_zalloc(&s->arena, (s->root_total + 1) * sizeof(uint32_t));
+	s->prio_root = df_arena_zalloc(&s->arena, (s->root_total + 1) * sizeof(uint32_t));
+	s->exit_roots = df_arena_zalloc(&s->arena, (nexit + 1) * sizeof(uint32_t));
+	s->call_pc = df_arena_zalloc(&s->arena, (calls + 1) * sizeof(uint32_t));
 	if (!s->root_block || !s->prio_root || !s->exit_roots || !s->call_pc)
 		goto out;
+	if (calls)
+		memcpy(s->call_pc, cpc, calls * sizeof(*cpc));
 	slot = 0;
 	ex = 0;
 	calls = 0;
@@ -167,15 +177,11 @@ int df_layout(struct df_solver *s)
 		ss->call_base = calls;
 		ss->entry_flows = !sp->rpo_cnt || cnt[sp->first_block];
 		for (uint32_t b = sp->first_block; b < sp->first_block + sp->block_cnt; b++) {
-			const struct df_block *bk = &g->blocks[b];
-
 			s->blk[b].call_idx = ss->call_cnt;
 			if (s->blk[b].kind == DF_BLK_DEAD || !ncall[b])
 				continue;
 			ss->call_cnt += ncall[b];
-			for (uint32_t pc = bk->start; pc < bk->end; pc++)
-				if (df_is_call(&p->insns[pc]))
-					s->call_pc[calls++] = pc;
+			calls += ncall[b];
 		}
 		for (uint32_t b = sp->first_block; b < sp->first_block + sp->block_cnt; b++) {
 			if (s->blk[b].kind != DF_BLK_ROOT)
@@ -198,6 +204,6 @@ int df_layout(struct df_solver *s)
 	}
 	err = flows(s);
 out:
-	free(cnt);
+	free(cpc);
 	return err;
 }

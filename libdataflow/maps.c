@@ -3,6 +3,7 @@
 #include "elf_load.h"
 
 #include <bpf/btf.h>
+#include <linux/bpf.h>
 
 #define MAP_TYPE_ARRAY		2
 #define MAP_F_RDONLY_PROG	0x80
@@ -181,11 +182,58 @@ static int map_type_size(const struct btf *btf, const struct btf_member *mb,
 	return 0;
 }
 
+/*
+ * __array(values, struct inner) is "struct inner *values[]": the type of
+ * the inner map's definition, or 0 when there is none to read.
+ */
+static uint32_t map_values_def(const struct btf *btf, const struct btf_member *mb)
+{
+	const struct btf_type *t = skip_mods(btf, mb->type, NULL);
+	uint32_t id;
+
+	if (!t || !btf_is_array(t))
+		return 0;
+	t = skip_mods(btf, btf_array(t)->type, NULL);
+	if (!t || !btf_is_ptr(t))
+		return 0;
+	id = t->type;
+	t = skip_mods(btf, id, NULL);
+	return t && btf_is_struct(t) ? id : 0;
+}
+
+static int btf_map_def(struct df_elf *e, struct df_map *m, uint32_t type_id);
+
+/*
+ * The inner map of a BTF map of maps: its definition is a template the
+ * loader creates the outer map with; the verifier sizes inner lookups by it.
+ */
+static int btf_inner_def(struct df_elf *e, struct df_map *m, uint32_t values)
+{
+	struct df_map *in;
+
+	if (!values || (m->type != BPF_MAP_TYPE_ARRAY_OF_MAPS &&
+			m->type != BPF_MAP_TYPE_HASH_OF_MAPS))
+		return 0;
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	if (btf_map_def(e, in, values) || in->type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+	    in->type == BPF_MAP_TYPE_HASH_OF_MAPS || in->inner) {
+		free(in->inner);
+		free(in);
+		return 0;	/* not a template the verifier can use */
+	}
+	in->origin = DF_MAP_BTF;
+	m->inner = in;
+	return 0;
+}
+
 static int btf_map_def(struct df_elf *e, struct df_map *m, uint32_t type_id)
 {
 	const struct btf *btf = e->obj->btf;
 	const struct btf_type *t = skip_mods(btf, type_id, NULL);
 	const struct btf_member *mb;
+	uint32_t values = 0;
 	uint16_t i, vlen;
 
 	if (!t || !btf_is_struct(t))
@@ -212,12 +260,14 @@ static int btf_map_def(struct df_elf *e, struct df_map *m, uint32_t type_id)
 			err = map_type_size(btf, mb, &m->key_size);
 		else if (!strcmp(name, "value"))
 			err = map_type_size(btf, mb, &m->value_size);
-		else if (!strcmp(name, "values"))
+		else if (!strcmp(name, "values")) {
 			m->value_size = 4;	/* inner map or program: an id */
+			values = map_values_def(btf, mb);
+		}
 		if (err)
 			return err;
 	}
-	return 0;
+	return btf_inner_def(e, m, values);
 }
 
 static int64_t find_sym(const struct df_elf *e, const uint32_t *by_name,

@@ -77,6 +77,7 @@ void df_object_free(struct df_object *obj)
 	for (i = 0; i < obj->map_cnt; i++) {
 		free(obj->maps[i].name);
 		free(obj->maps[i].section);
+		free(obj->maps[i].inner);
 	}
 	free(obj->maps);
 	btf__free(obj->btf);

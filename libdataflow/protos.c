@@ -30,6 +30,8 @@
 #include "argtrack_int.h"
 #include "liveness.h"
 
+#include <linux/bpf.h>
+
 #define DYNPTR_SIZE 16
 
 /* Shorter names for the table. */
@@ -44,105 +46,137 @@
 #define MNULL	DF_PROTO_MEM_NULL
 #define MRW	DF_PROTO_MEM_RW
 
-/* Sorted by id (binary search). A row without a return kind is liveness-only. */
+/*
+ * Program types that may call a helper (the last column), as the kernel's
+ * per-type func_proto callbacks answer for a privileged loader. The table
+ * has facts for the types below only; others are not checked. NONE: the
+ * kernel offers the helper only under a configuration (override_return:
+ * CONFIG_BPF_KPROBE_OVERRIDE; probe_write_user: no lockdown), so whether a
+ * program may call it is not the verifier's to say.
+ */
+#define PT(t)	(1u << BPF_PROG_TYPE_##t)
+#define SF	PT(SOCKET_FILTER)
+#define KP	PT(KPROBE)
+#define TC	(PT(SCHED_CLS) | PT(SCHED_ACT))
+#define TP	PT(TRACEPOINT)
+#define XDP	PT(XDP)
+#define PE	PT(PERF_EVENT)
+#define CGS	PT(CGROUP_SKB)
+#define CSK	PT(CGROUP_SOCK)
+#define LX	PT(LWT_XMIT)
+#define LWT	(PT(LWT_IN) | PT(LWT_OUT) | LX | PT(LWT_SEG6LOCAL))
+#define SOP	PT(SOCK_OPS)
+#define SKB	PT(SK_SKB)
+#define DEV	PT(CGROUP_DEVICE)
+#define MSG	PT(SK_MSG)
+#define RTP	PT(RAW_TRACEPOINT)
+#define TRACE	(KP | TP | PE | RTP)
+#define ALL	(SF | TC | XDP | CGS | CSK | LWT | SOP | SKB | DEV | MSG | TRACE)
+#define NONE	0
+
+/*
+ * Sorted by id (binary search). A row without a return kind is
+ * liveness-only. Columns: id, argument kinds, return kind, flags, the
+ * program types that may call it.
+ */
 static const struct df_helper_proto helpers[] = {
-	{ 1, "PK", MAPV, 0 },			/* map_lookup_elem */
-	{ 2, "PKVa", INT, 0 },			/* map_update_elem */
-	{ 3, "PK", INT, 0 },			/* map_delete_elem */
-	{ 4, "mza", INT, 0 },			/* probe_read */
-	{ 5, "", INT, 0 },			/* ktime_get_ns */
-	{ 6, "Ms", INT, 0 },			/* trace_printk: r3..r5 unchecked */
-	{ 7, "", INT, 0 },			/* get_prandom_u32 */
-	{ 8, "", INT, 0 },			/* get_smp_processor_id */
-	{ 9, "caMsa", INT, PKT },		/* skb_store_bytes */
-	{ 10, "caaaa", INT, PKT },		/* l3_csum_replace */
-	{ 11, "caaaa", INT, PKT },		/* l4_csum_replace */
-	{ 12, "cPa", VOID, TAIL },		/* tail_call */
-	{ 13, "caa", INT, PKT },		/* clone_redirect */
-	{ 14, "", INT, 0 },			/* get_current_pid_tgid */
-	{ 15, "", INT, 0 },			/* get_current_uid_gid */
-	{ 16, "ms", INT, 0 },			/* get_current_comm */
-	{ 17, "c", INT, 0 },			/* get_cgroup_classid */
-	{ 18, "caa", INT, PKT },		/* skb_vlan_push */
-	{ 19, "c", INT, PKT },			/* skb_vlan_pop */
-	{ 20, "cmsa", INT, 0 },			/* skb_get_tunnel_key */
-	{ 21, "cMsa", INT, 0 },			/* skb_set_tunnel_key */
-	{ 22, "Pa", INT, 0 },			/* perf_event_read */
-	{ 23, "aa", INT, 0 },			/* redirect */
-	{ 24, "c", INT, 0 },			/* get_route_realm */
-	{ 25, "cPaMz", INT, 0 },		/* perf_event_output */
-	{ 26, "cams", INT, 0 },			/* skb_load_bytes */
-	{ 27, "cPa", INT, 0 },			/* get_stackid */
-	{ 28, "MzMza", INT, MNULL },		/* csum_diff */
-	{ 29, "cms", INT, 0 },			/* skb_get_tunnel_opt */
-	{ 30, "cMs", INT, 0 },			/* skb_set_tunnel_opt */
-	{ 31, "caa", INT, PKT },		/* skb_change_proto */
-	{ 32, "ca", INT, 0 },			/* skb_change_type */
-	{ 33, "cPa", INT, 0 },			/* skb_under_cgroup */
-	{ 34, "c", INT, 0 },			/* get_hash_recalc */
-	{ 35, "", INT, 0 },			/* get_current_task */
-	{ 36, "aMs", INT, 0 },			/* probe_write_user */
-	{ 37, "Pa", INT, 0 },			/* current_task_under_cgroup */
-	{ 38, "caa", INT, PKT },		/* skb_change_tail */
-	{ 39, "ca", INT, PKT },			/* skb_pull_data */
-	{ 40, "ca", INT, 0 },			/* csum_update */
-	{ 41, "c", VOID, 0 },			/* set_hash_invalid */
-	{ 42, "", INT, 0 },			/* get_numa_node_id */
-	{ 43, "caa", INT, PKT },		/* skb_change_head */
-	{ 44, "ca", INT, PKT },			/* xdp_adjust_head */
-	{ 45, "mza", INT, 0 },			/* probe_read_str */
-	{ 46, "c", INT, 0 },			/* get_socket_cookie */
-	{ 47, "c", INT, 0 },			/* get_socket_uid */
-	{ 48, "ca", INT, 0 },			/* set_hash */
-	{ 49, "caaMs", INT, 0 },		/* setsockopt (sock_ops) */
-	{ 50, "caaa", INT, PKT },		/* skb_adjust_room */
-	{ 51, "Paa", INT, 0 },			/* redirect_map */
-	{ 52, "cPaa", INT, 0 },			/* sk_redirect_map */
-	{ 53, "cPKa", INT, 0 },			/* sock_map_update */
-	{ 54, "ca", INT, PKT },			/* xdp_adjust_meta */
-	{ 55, "Pams", INT, 0 },			/* perf_event_read_value */
-	{ 56, "cms", INT, 0 },			/* perf_prog_read_value */
-	{ 57, "caams", INT, 0 },		/* getsockopt (sock_ops) */
-	{ 58, "ca", INT, 0 },			/* override_return */
-	{ 65, "ca", INT, PKT },			/* xdp_adjust_tail */
-	{ 67, "cmza", INT, 0 },			/* get_stack */
-	{ 69, "cMsa", INT, MRW },		/* fib_lookup: params read and written */
-	{ 70, "cPKa", INT, 0 },			/* sock_hash_update */
-	{ 71, "cPKa", INT, 0 },			/* msg_redirect_hash */
-	{ 72, "cPKa", INT, 0 },			/* sk_redirect_hash */
-	{ 84, "cMsaa", SOCK, 0 },		/* sk_lookup_tcp */
-	{ 85, "cMsaa", SOCK, 0 },		/* sk_lookup_udp */
-	{ 86, "S", INT, 0 },			/* sk_release */
-	{ 87, "PVa", INT, 0 },			/* map_push_elem */
-	{ 88, "Pv", INT, 0 },			/* map_pop_elem */
-	{ 89, "Pv", INT, 0 },			/* map_peek_elem */
-	{ 99, "cMsaa", 0, 0 },			/* skc_lookup_tcp: sock_common */
-	{ 105, "MsaL", INT, 0 },		/* strtol */
-	{ 106, "MsaL", INT, 0 },		/* strtoul */
-	{ 112, "mza", INT, 0 },			/* probe_read_user */
-	{ 113, "mza", INT, 0 },			/* probe_read_kernel */
-	{ 114, "mza", INT, 0 },			/* probe_read_user_str */
-	{ 115, "mza", INT, 0 },			/* probe_read_kernel_str */
-	{ 118, "", INT, 0 },			/* jiffies64 */
-	{ 130, "PMza", INT, 0 },		/* ringbuf_output */
-	{ 131, "PAa", RBUF, 0 },		/* ringbuf_reserve */
-	{ 132, "Ra", VOID, 0 },			/* ringbuf_submit */
-	{ 133, "Ra", VOID, 0 },			/* ringbuf_discard */
-	{ 148, "mza", INT, 0 },			/* copy_from_user */
-	{ 164, "P.n.", 0, 0 },			/* for_each_map_elem */
-	{ 165, "m..M.", 0, 0 },			/* snprintf: constant format string */
-	{ 177, "MsMz", INT, MNULL },		/* trace_vprintk */
-	{ 180, "...n.", 0, 0 },			/* find_vma */
-	{ 181, "afna", INT, CB },		/* loop */
-	{ 195, "PKa", MAPV, 0 },		/* map_lookup_percpu_elem */
-	{ 197, "m..d", 0, 0 },			/* dynptr_from_mem */
-	{ 198, "P..d", 0, 0 },			/* ringbuf_reserve_dynptr */
-	{ 199, "D.", 0, 0 },			/* ringbuf_submit_dynptr */
-	{ 200, "D.", 0, 0 },			/* ringbuf_discard_dynptr */
-	{ 201, "m.D..", 0, 0 },			/* dynptr_read */
-	{ 202, "D.M..", 0, 0 },			/* dynptr_write */
-	{ 203, "D..", 0, 0 },			/* dynptr_data */
-	{ 209, "P.n.", 0, 0 },			/* user_ringbuf_drain */
+	{ 1, "PK", MAPV, 0, ALL },			/* map_lookup_elem */
+	{ 2, "PKVa", INT, 0, ALL },			/* map_update_elem */
+	{ 3, "PK", INT, 0, ALL },			/* map_delete_elem */
+	{ 4, "mza", INT, 0, TRACE },			/* probe_read */
+	{ 5, "", INT, 0, ALL },				/* ktime_get_ns */
+	{ 6, "Ms", INT, 0, ALL },			/* trace_printk: r3..r5 unchecked */
+	{ 7, "", INT, 0, ALL },				/* get_prandom_u32 */
+	{ 8, "", INT, 0, ALL },				/* get_smp_processor_id */
+	{ 9, "caMsa", INT, PKT, TC | LX | SKB },	/* skb_store_bytes */
+	{ 10, "caaaa", INT, PKT, TC | LX },		/* l3_csum_replace */
+	{ 11, "caaaa", INT, PKT, TC | LX },		/* l4_csum_replace */
+	{ 12, "cPa", VOID, TAIL, ALL },			/* tail_call */
+	{ 13, "caa", INT, PKT, TC | LX },		/* clone_redirect */
+	{ 14, "", INT, 0, ALL },			/* get_current_pid_tgid */
+	{ 15, "", INT, 0, ALL },			/* get_current_uid_gid */
+	{ 16, "ms", INT, 0, ALL },			/* get_current_comm */
+	{ 17, "c", INT, 0, ALL },			/* get_cgroup_classid */
+	{ 18, "caa", INT, PKT, TC },			/* skb_vlan_push */
+	{ 19, "c", INT, PKT, TC },			/* skb_vlan_pop */
+	{ 20, "cmsa", INT, 0, TC | LX },		/* skb_get_tunnel_key */
+	{ 21, "cMsa", INT, 0, TC | LX },		/* skb_set_tunnel_key */
+	{ 22, "Pa", INT, 0, ALL },			/* perf_event_read */
+	{ 23, "aa", INT, 0, TC | XDP | LX },		/* redirect */
+	{ 24, "c", INT, 0, LWT | TC },			/* get_route_realm */
+	{ 25, "cPaMz", INT, 0, ALL },			/* perf_event_output */
+	{ 26, "cams", INT, 0, LWT | TC | SF | CGS | SKB },	/* skb_load_bytes */
+	{ 27, "cPa", INT, 0, TRACE },			/* get_stackid */
+	{ 28, "MzMza", INT, MNULL, LWT | TC | XDP },	/* csum_diff */
+	{ 29, "cms", INT, 0, TC | LX },			/* skb_get_tunnel_opt */
+	{ 30, "cMs", INT, 0, TC | LX },			/* skb_set_tunnel_opt */
+	{ 31, "caa", INT, PKT, TC },			/* skb_change_proto */
+	{ 32, "ca", INT, 0, TC },			/* skb_change_type */
+	{ 33, "cPa", INT, 0, LWT | TC },		/* skb_under_cgroup */
+	{ 34, "c", INT, 0, LWT | TC },			/* get_hash_recalc */
+	{ 35, "", INT, 0, ALL },			/* get_current_task */
+	{ 36, "aMs", INT, 0, NONE },			/* probe_write_user */
+	{ 37, "Pa", INT, 0, ALL },			/* current_task_under_cgroup */
+	{ 38, "caa", INT, PKT, TC | LX | SKB },		/* skb_change_tail */
+	{ 39, "ca", INT, PKT, LWT | TC | SKB },		/* skb_pull_data */
+	{ 40, "ca", INT, 0, TC | LX },			/* csum_update */
+	{ 41, "c", VOID, 0, TC | LX },			/* set_hash_invalid */
+	{ 42, "", INT, 0, ALL },			/* get_numa_node_id */
+	{ 43, "caa", INT, PKT, TC | LX | SKB },		/* skb_change_head */
+	{ 44, "ca", INT, PKT, XDP },			/* xdp_adjust_head */
+	{ 45, "mza", INT, 0, TRACE },			/* probe_read_str */
+	{ 46, "c", INT, 0, TC | SF | CGS | CSK | SOP | SKB },	/* get_socket_cookie */
+	{ 47, "c", INT, 0, TC | SF | CGS | SKB },	/* get_socket_uid */
+	{ 48, "ca", INT, 0, TC },			/* set_hash */
+	{ 49, "caaMs", INT, 0, SOP },			/* setsockopt (sock_ops) */
+	{ 50, "caaa", INT, PKT, TC | SKB },		/* skb_adjust_room */
+	{ 51, "Paa", INT, 0, XDP },			/* redirect_map */
+	{ 52, "cPaa", INT, 0, SKB },			/* sk_redirect_map */
+	{ 53, "cPKa", INT, 0, SOP },			/* sock_map_update */
+	{ 54, "ca", INT, PKT, XDP },			/* xdp_adjust_meta */
+	{ 55, "Pams", INT, 0, ALL },			/* perf_event_read_value */
+	{ 56, "cms", INT, 0, PE },			/* perf_prog_read_value */
+	{ 57, "caams", INT, 0, SOP },			/* getsockopt (sock_ops) */
+	{ 58, "ca", INT, 0, NONE },			/* override_return */
+	{ 65, "ca", INT, PKT, XDP },			/* xdp_adjust_tail */
+	{ 67, "cmza", INT, 0, TRACE },			/* get_stack */
+	{ 69, "cMsa", INT, MRW, TC | XDP },		/* fib_lookup: params read and written */
+	{ 70, "cPKa", INT, 0, SOP },			/* sock_hash_update */
+	{ 71, "cPKa", INT, 0, MSG },			/* msg_redirect_hash */
+	{ 72, "cPKa", INT, 0, SKB },			/* sk_redirect_hash */
+	{ 84, "cMsaa", SOCK, 0, TC | XDP | CGS | SKB },	/* sk_lookup_tcp */
+	{ 85, "cMsaa", SOCK, 0, TC | XDP | CGS | SKB },	/* sk_lookup_udp */
+	{ 86, "S", INT, 0, TC | XDP | CGS | SKB },	/* sk_release */
+	{ 87, "PVa", INT, 0, ALL },			/* map_push_elem */
+	{ 88, "Pv", INT, 0, ALL },			/* map_pop_elem */
+	{ 89, "Pv", INT, 0, ALL },			/* map_peek_elem */
+	{ 99, "cMsaa", 0, 0, TC | XDP | CGS | SKB },	/* skc_lookup_tcp: sock_common */
+	{ 105, "MsaL", INT, 0, ALL },			/* strtol */
+	{ 106, "MsaL", INT, 0, ALL },			/* strtoul */
+	{ 112, "mza", INT, 0, ALL },			/* probe_read_user */
+	{ 113, "mza", INT, 0, ALL },			/* probe_read_kernel */
+	{ 114, "mza", INT, 0, ALL },			/* probe_read_user_str */
+	{ 115, "mza", INT, 0, ALL },			/* probe_read_kernel_str */
+	{ 118, "", INT, 0, ALL },			/* jiffies64 */
+	{ 130, "PMza", INT, 0, ALL },			/* ringbuf_output */
+	{ 131, "PAa", RBUF, 0, ALL },			/* ringbuf_reserve */
+	{ 132, "Ra", VOID, 0, ALL },			/* ringbuf_submit */
+	{ 133, "Ra", VOID, 0, ALL },			/* ringbuf_discard */
+	{ 148, "mza", INT, 0, ALL },			/* copy_from_user */
+	{ 164, "P.n.", 0, 0, ALL },			/* for_each_map_elem */
+	{ 165, "m..M.", 0, 0, ALL },			/* snprintf: constant format string */
+	{ 177, "MsMz", INT, MNULL, ALL },		/* trace_vprintk */
+	{ 180, "...n.", 0, 0, ALL },			/* find_vma */
+	{ 181, "afna", INT, CB, ALL },			/* loop */
+	{ 195, "PKa", MAPV, 0, ALL },			/* map_lookup_percpu_elem */
+	{ 197, "m..d", 0, 0, ALL },			/* dynptr_from_mem */
+	{ 198, "P..d", 0, 0, ALL },			/* ringbuf_reserve_dynptr */
+	{ 199, "D.", 0, 0, ALL },			/* ringbuf_submit_dynptr */
+	{ 200, "D.", 0, 0, ALL },			/* ringbuf_discard_dynptr */
+	{ 201, "m.D..", 0, 0, ALL },			/* dynptr_read */
+	{ 202, "D.M..", 0, 0, ALL },			/* dynptr_write */
+	{ 203, "D..", 0, 0, ALL },			/* dynptr_data */
+	{ 209, "P.n.", 0, 0, ALL },			/* user_ringbuf_drain */
 };
 
 /*
@@ -211,6 +245,17 @@ const struct df_helper_proto *df_helper_proto(int32_t id)
 			return &helpers[mid];
 	}
 	return NULL;
+}
+
+int df_helper_allowed(const struct df_helper_proto *p, uint32_t prog_type)
+{
+	if (!p)
+		return -ENOENT;
+	if (!p->types)
+		return -EOPNOTSUPP;
+	if (prog_type >= 32 || !((1u << prog_type) & ALL))
+		return -ENOENT;
+	return !!(p->types & (1u << prog_type));
 }
 
 bool df_helper_proto_complete(const struct df_helper_proto *p, int nargs)

@@ -199,6 +199,7 @@ void df_solver_free(struct df_solver *s)
 		s->a.fini(s->priv);
 	for (uint32_t i = 0; i < s->ctx_cnt; i++)
 		df_ctx_release(&s->ctx[i]);
+	df_arena_free(&s->arena);
 	for (int i = 0; i <= DF_MAX_CALL_FRAMES; i++) {
 		free(s->lvl[i].a);
 		free(s->lvl[i].calls);
@@ -211,13 +212,6 @@ void df_solver_free(struct df_solver *s)
 	free(s->dtab);
 	free(s->heap);
 	free(s->wa);
-	free(s->blk);
-	free(s->sub);
-	free(s->root_block);
-	free(s->flow);
-	free(s->prio_root);
-	free(s->exit_roots);
-	free(s->call_pc);
 	free(s->deps);
 	free(s);
 }

@@ -53,7 +53,7 @@ static int hash_grow(struct df_argtrack_priv *p)
 		return -ENOMEM;
 	memset(h, 0xff, cap * sizeof(*h));
 	for (uint32_t i = 0; i < p->rec_cnt; i++) {
-		uint32_t j = hash_key(p->recs[i].caller_ctx, p->recs[i].pc) & (cap - 1);
+		uint32_t j = hash_key(p->recs[i]->caller_ctx, p->recs[i]->pc) & (cap - 1);
 
 		while (h[j] != UINT32_MAX)
 			j = (j + 1) & (cap - 1);
@@ -76,7 +76,7 @@ static uint32_t record_get(struct df_argtrack_priv *p, uint32_t ctx, uint32_t pc
 		return UINT32_MAX;
 	j = hash_key(ctx, pc) & (p->hash_cap - 1);
 	while (p->hash[j] != UINT32_MAX) {
-		const struct df_at_record *r = &p->recs[p->hash[j]];
+		const struct df_at_record *r = p->recs[p->hash[j]];
 
 		if (r->caller_ctx == ctx && r->pc == pc)
 			return p->hash[j];
@@ -84,7 +84,9 @@ static uint32_t record_get(struct df_argtrack_priv *p, uint32_t ctx, uint32_t pc
 	}
 	if (df_array_push(p->recs, p->rec_cnt))
 		return UINT32_MAX;
-	p->cur_ctx = UINT32_MAX;	/* recs[] may have moved */
+	p->recs[p->rec_cnt] = df_arena_zalloc(&p->arena, sizeof(struct df_at_record));
+	if (!p->recs[p->rec_cnt])
+		return UINT32_MAX;
 	p->hash[j] = p->rec_cnt;
 	*fresh = true;
 	return p->rec_cnt++;
@@ -134,6 +136,7 @@ static void at_fini(void *priv)
 	df_consts_free(&p->consts);
 	df_at_log_free(&p->log);
 	free(p->recs);
+	df_arena_free(&p->arena);
 	free(p->hash);
 	free(p);
 }
@@ -416,7 +419,7 @@ static void at_call_into(const struct df_ctx *caller, uint32_t pc,
 	st->entry = id;
 	if (!fresh)
 		return;
-	r = &p->recs[id];
+	r = p->recs[id];
 	set_all(&r->st, df_arg_none(), id);
 	for (int i = 1; i < DF_ARG_SPILL0; i++)
 		r->st.loc[i] = i == DF_REG_FP ? df_arg_none() : args[i];
@@ -465,5 +468,5 @@ const struct df_argtrack_state *df_argtrack_entry(const struct df_solver *s,
 	if (info.subprog >= p->cfg->subprog_cnt ||
 	    df_state_before(s, context, p->cfg->subprogs[info.subprog].start, &st))
 		return NULL;
-	return st.entry < p->rec_cnt ? &p->recs[st.entry].st : &p->root.st;
+	return st.entry < p->rec_cnt ? &p->recs[st.entry]->st : &p->root.st;
 }

@@ -4,6 +4,7 @@
 #define DF_ARGTRACK_INT_H
 
 #include "argtrack.h"
+#include "internal.h"	/* struct df_arena */
 
 #include <string.h>
 
@@ -179,6 +180,7 @@ struct df_at_log {
 	uint32_t *nvals;		/* per subprogram: values in one context's log */
 	struct df_arg **ctx;		/* per context, NULL before its first transfer */
 	uint32_t ctx_cap;
+	struct df_arena arena;		/* slot[] and the contexts' logs */
 };
 
 /* The register a memory access goes through (the stack liveness records it), or -1. */
@@ -226,8 +228,9 @@ struct df_at_record {
 struct df_argtrack_priv {
 	const struct df_cfg *cfg;
 	struct df_consts consts;
-	struct df_at_record *recs;
+	struct df_at_record **recs;	/* in arena: a record does not move */
 	uint32_t rec_cnt;
+	struct df_arena arena;		/* the records */
 	uint32_t *hash;			/* record ids, open addressing */
 	uint32_t hash_cap;
 	struct df_at_record root;
@@ -235,7 +238,7 @@ struct df_argtrack_priv {
 	/*
 	 * What the transfer needs of the context it runs in, kept from one
 	 * instruction to the next: for context cur_ctx with entry record
-	 * cur_entry, its env and log. Reset when recs[] moves.
+	 * cur_entry, its env and log.
 	 */
 	uint32_t cur_ctx, cur_entry;
 	struct df_at_env env;

@@ -51,7 +51,8 @@ int df_at_log_init(struct df_at_log *l, const struct df_prog *prog,
 {
 	memset(l, 0, sizeof(*l));
 	l->insn_cnt = prog->insn_cnt;
-	l->slot = malloc((prog->insn_cnt ? prog->insn_cnt : 1) * sizeof(*l->slot));
+	l->slot = df_arena_zalloc(&l->arena, (prog->insn_cnt ? prog->insn_cnt : 1) *
+				  sizeof(*l->slot));
 	l->nvals = calloc(cfg->subprog_cnt ? cfg->subprog_cnt : 1, sizeof(*l->nvals));
 	l->call_first = calloc(cfg->subprog_cnt + 1, sizeof(*l->call_first));
 	if (!l->slot || !l->nvals || !l->call_first) {
@@ -98,10 +99,8 @@ int df_at_log_init(struct df_at_log *l, const struct df_prog *prog,
 
 void df_at_log_free(struct df_at_log *l)
 {
-	for (uint32_t i = 0; i < l->ctx_cap; i++)
-		free(l->ctx[i]);
+	df_arena_free(&l->arena);
 	free(l->ctx);
-	free(l->slot);
 	free(l->nvals);
 	free(l->call_pc);
 	free(l->call_first);
@@ -127,7 +126,7 @@ struct df_arg *df_at_log_ctx(struct df_at_log *l, uint32_t ctx, uint32_t sub)
 	}
 	if (l->ctx[ctx])
 		return l->ctx[ctx];
-	v = malloc((l->nvals[sub] ? l->nvals[sub] : 1) * sizeof(*v));
+	v = df_arena_zalloc(&l->arena, (l->nvals[sub] ? l->nvals[sub] : 1) * sizeof(*v));
 	if (!v)
 		return NULL;
 	/* 0xfe bytes: frame DF_ARG_UNVISITED; nothing reads the rest of an unwritten entry */

@@ -340,7 +340,7 @@ void df_at_xfer(const struct df_at_env *env, const struct df_insn *insn,
 
 static const struct df_at_record *record(const struct df_argtrack_priv *p, uint32_t entry)
 {
-	return entry < p->rec_cnt ? &p->recs[entry] : NULL;
+	return entry < p->rec_cnt ? p->recs[entry] : NULL;
 }
 
 /* Spill slots of frame `frame` at the call that created frame + 1. */

@@ -116,7 +116,7 @@ static int own_merge(struct df_stack_priv *p, const uint32_t *ids, uint32_t n,
 		acc_cnt = mc;
 	}
 	if (!err)
-		err = df_recs_pack(&ss->own_alloc, acc, acc_cnt);
+		err = df_recs_pack(&ss->own_alloc, acc, acc_cnt, &p->arena);
 	free(acc);
 	if (!err)
 		ss->own = &ss->own_alloc;
@@ -177,6 +177,7 @@ static void st_fini(void *priv)
 	free(p->own_bits);
 	free(p->own_rank);
 	free(p->cache);
+	df_arena_free(&p->arena);
 	free(p);
 }
 

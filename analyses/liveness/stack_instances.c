@@ -250,7 +250,7 @@ static int take(struct df_stack_priv *p, struct df_stack_inst *in, struct df_rec
 		if (n)
 			err = df_stack_update_frame(p, sp, &p->subs[in->subprog], m, n, fr);
 		if (!err)
-			err = df_recs_pack(&fr->r, m, n);
+			err = df_recs_pack(&fr->r, m, n, &p->arena);
 		if (m != v->r)
 			free(m);
 		if (err)

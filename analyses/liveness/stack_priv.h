@@ -17,7 +17,7 @@ struct df_stack_crec {
 	uint32_t rd, wr;
 };
 
-/* Records sorted by pc, with their mask table. */
+/* Records sorted by pc (in the analysis' arena), with their mask table (malloc'ed). */
 struct df_stack_recs {
 	struct df_stack_crec *rec;
 	struct df_halves *mask;
@@ -35,6 +35,7 @@ struct df_stack_recs {
  */
 struct df_stack_frame {
 	struct df_stack_recs r;
+	/* in the analysis' arena */
 	struct df_halves *live;		/* live_before at rec[k * DF_LIVE_EVERY] */
 	struct df_halves *out;		/* live after each block */
 };
@@ -89,6 +90,7 @@ struct df_stack_priv {
 	uint32_t *own_rank;
 	/* after the run: the last live sets df_stack_live() computed (NULL: none kept) */
 	struct df_live_cache *cache;
+	struct df_arena arena;			/* records and live sets of the frames */
 };
 
 /*
@@ -141,8 +143,9 @@ static inline struct df_halves df_mask_get(const struct df_stack_recs *s, uint32
 	return h;
 }
 
-/* Pack n sorted records into *s (overwritten). */
-int df_recs_pack(struct df_stack_recs *s, const struct df_stack_rec *r, uint32_t n);
+/* Pack n sorted records into *s (overwritten), the records from arena. */
+int df_recs_pack(struct df_stack_recs *s, const struct df_stack_rec *r, uint32_t n,
+		 struct df_arena *arena);
 /* The records unpacked into a malloc'ed array (s->cnt entries), NULL on ENOMEM. */
 struct df_stack_rec *df_recs_unpack(const struct df_stack_recs *s);
 void df_recs_free(struct df_stack_recs *s);

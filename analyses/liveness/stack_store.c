@@ -74,7 +74,8 @@ static inline int mask_put(struct df_stack_recs *s, uint32_t *cap, const struct 
 	return 0;
 }
 
-int df_recs_pack(struct df_stack_recs *s, const struct df_stack_rec *r, uint32_t n)
+int df_recs_pack(struct df_stack_recs *s, const struct df_stack_rec *r, uint32_t n,
+		 struct df_arena *arena)
 {
 	uint32_t cap = 0;
 	int err = 0;
@@ -82,7 +83,7 @@ int df_recs_pack(struct df_stack_recs *s, const struct df_stack_rec *r, uint32_t
 	memset(s, 0, sizeof(*s));
 	if (!n)
 		return 0;
-	s->rec = malloc(n * sizeof(*s->rec));
+	s->rec = df_arena_zalloc(arena, n * sizeof(*s->rec));
 	if (!s->rec)
 		return -ENOMEM;
 	for (uint32_t i = 0; !err && i < n; i++) {
@@ -119,7 +120,6 @@ struct df_stack_rec *df_recs_unpack(const struct df_stack_recs *s)
 
 void df_recs_free(struct df_stack_recs *s)
 {
-	free(s->rec);
 	free(s->mask);
 	memset(s, 0, sizeof(*s));
 }
@@ -256,10 +256,9 @@ int df_stack_update_frame(struct df_stack_priv *p, const struct df_subprog *sp,
 {
 	uint32_t nb = sp->block_cnt, j = 0, pending = sp->rpo_cnt;
 
-	free(fr->live);
-	free(fr->out);
-	fr->live = calloc((cnt + DF_LIVE_EVERY - 1) / DF_LIVE_EVERY + 1, sizeof(*fr->live));
-	fr->out = calloc(nb ? nb : 1, sizeof(*fr->out));
+	fr->live = df_arena_zalloc(&p->arena, ((cnt + DF_LIVE_EVERY - 1) / DF_LIVE_EVERY + 1) *
+				   sizeof(*fr->live));
+	fr->out = df_arena_zalloc(&p->arena, (nb ? nb : 1) * sizeof(*fr->out));
 	if (!fr->live || !fr->out)
 		return -ENOMEM;
 	for (uint32_t b = 0; b < nb; b++) {
@@ -315,7 +314,5 @@ int df_stack_update_frame(struct df_stack_priv *p, const struct df_subprog *sp,
 void df_stack_frame_free(struct df_stack_frame *fr)
 {
 	df_recs_free(&fr->r);
-	free(fr->live);
-	free(fr->out);
 	memset(fr, 0, sizeof(*fr));
 }

@@ -9,6 +9,8 @@
  */
 #include "vf.h"
 
+#include <linux/bpf.h>
+
 #include <stdio.h>
 
 static struct vf_explorer *explorer(struct vf_env *env)
@@ -289,14 +291,14 @@ int vf_call(struct vf_env *env, struct df_vstate *st, const struct df_insn *insn
 
 /* ---------------------------------------------------------------- exit */
 
-static int exit_callback(struct vf_env *env, const struct df_vreg *r0)
+/* r0 a scalar in [lo, hi] (1), else the kernel's message with where ("callback return"). */
+static int r0_range(struct vf_env *env, const struct df_vreg *r0, const char *where, int lo,
+		    int hi)
 {
 	char buf[96];
 	int n = 0;
 
-	if (r0->type != DF_SCALAR)
-		return vf_err(env, "R0 not a scalar value");
-	if (r0->smin >= 0 && r0->smax <= 1)
+	if (r0->smin >= lo && r0->smax <= hi)
 		return 1;
 	if (r0->smin > INT64_MIN)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " smin=%lld", (long long)r0->smin);
@@ -304,15 +306,43 @@ static int exit_callback(struct vf_env *env, const struct df_vreg *r0)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " smax=%lld", (long long)r0->smax);
 	if (!n)
 		snprintf(buf, sizeof(buf), " unknown scalar value");
-	return vf_err(env, "At callback return the register R0 has%s should have been in [0, 1]",
-		      buf);
+	return vf_err(env, "At %s the register R0 has%s should have been in [%d, %d]", where, buf,
+		      lo, hi);
+}
+
+static int exit_callback(struct vf_env *env, const struct df_vreg *r0)
+{
+	if (r0->type != DF_SCALAR)
+		return vf_err(env, "R0 not a scalar value");
+	return r0_range(env, r0, "callback return", 0, 1);
+}
+
+/*
+ * Program types whose return value the kernel bounds (a verdict: drop or
+ * pass, and for cgroup egress also congestion notification).
+ */
+bool vf_ret_range(const struct df_prog *prog, int *hi)
+{
+	*hi = 1;
+	switch (prog->type) {
+	case BPF_PROG_TYPE_CGROUP_SKB:
+		if (prog->expected_attach_type == BPF_CGROUP_INET_EGRESS)
+			*hi = 3;
+		return true;
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_SOCK_OPS:
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static int exit_root(struct vf_env *env, struct df_vstate *st)
 {
 	const struct df_vframe *f = vf_cur_frame(st);
 	const struct df_vreg *r0 = &f->regs[0];
-	int err;
+	int err, hi;
 
 	if (st->ref_cnt)
 		return vf_err(env, "Unreleased reference id=%u alloc_insn=%u", st->refs[0],
@@ -326,6 +356,8 @@ static int exit_root(struct vf_env *env, struct df_vstate *st)
 				      "value (%s)", vf_type_name(r0));
 	} else if (vf_reg_is_pointer(r0)) {
 		return vf_err(env, "R0 leaks addr as return value");
+	} else if (!f->subprog && !env->opts.input_size && vf_ret_range(env->prog, &hi)) {
+		return r0_range(env, r0, "program exit", 0, hi);
 	}
 	return 1;
 }

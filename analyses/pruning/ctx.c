@@ -6,11 +6,11 @@
  * A model is a list of rows, each a byte range of the context with the
  * access sizes allowed for loads and stores and the type of a loaded value.
  * An access of size n at off is valid when off is a multiple of n (every
- * context the kernel checks requires natural alignment) and [off, off + n)
- * lies inside one row that allows size n for that direction. Offsets no row
- * covers are invalid. The rows follow the kernel's is_valid_access callbacks
- * of net/core/filter.c and kernel/trace/bpf_trace.c; the next coverage work
- * adds rows and types here without touching mem.c.
+ * context the kernel checks requires natural alignment) and the first row
+ * containing [off, off + n) allows size n for that direction. Offsets no
+ * row covers are invalid. The rows follow the kernel's is_valid_access
+ * callbacks of net/core/filter.c and kernel/trace/bpf_trace.c; types
+ * without a model are unsupported (docs/verify.md, Program types).
  */
 #include "vf.h"
 
@@ -101,6 +101,27 @@ static const struct vf_ctx_field skb_cgroup[] = {
 	{ 184, 8, S8, 0, SCALAR },		/* hwtstamp */
 };
 
+/*
+ * Lightweight-tunnel programs (lwt_in, lwt_out, lwt_xmit, seg6local): the
+ * tc view without tc_classid, the socket fields, data_meta and the
+ * timestamps; mark, priority and cb[] writable.
+ */
+static const struct vf_ctx_field skb_lwt[] = {
+	{ 0, 8, NARROW, 0, SCALAR },		/* len, pkt_type */
+	{ 8, 4, NARROW, S4, SCALAR },		/* mark */
+	{ 12, 20, NARROW, 0, SCALAR },		/* queue_mapping .. vlan_proto */
+	{ 32, 4, NARROW, S4, SCALAR },		/* priority */
+	{ 36, 12, NARROW, 0, SCALAR },		/* ingress_ifindex .. tc_index */
+	{ 48, 20, ANY, ANY, SCALAR },		/* cb[5] */
+	{ 68, 4, NARROW, 0, SCALAR },		/* hash */
+	{ 76, 4, S4, 0, PKT },			/* data */
+	{ 80, 4, S4, 0, PKT_END },		/* data_end */
+	{ 84, 4, NARROW, 0, SCALAR },		/* napi_id */
+	{ 164, 4, NARROW, 0, SCALAR },		/* gso_segs */
+	{ 168, 8, S8, 0, UNSUP },		/* sk */
+	{ 176, 4, NARROW, 0, SCALAR },		/* gso_size */
+};
+
 /* struct xdp_md: six u32, whole-field loads only; egress_ifindex for devmap. */
 static const struct vf_ctx_field xdp_devmap[] = {
 	{ 0, 4, S4, 0, PKT },			/* data */
@@ -141,6 +162,60 @@ static const struct vf_ctx_field perf_event[] = {
 	{ 168, 16, ANY, 0, SCALAR },
 };
 
+/*
+ * struct bpf_sock_ops (224 bytes): u32 fields read whole, op at 0,
+ * reply/replylong[4] at 4..20 and sk_txhash at 164 writable; the u64
+ * fields from 168 read whole; skb_tcp_flags may be read narrow.
+ */
+static const struct vf_ctx_field sock_ops[] = {
+	{ 0, 4, S4, 0, SCALAR },		/* op */
+	{ 4, 16, S4, S4, SCALAR },		/* args[4] / reply / replylong[4] */
+	{ 20, 144, S4, 0, SCALAR },		/* family .. sacked_out */
+	{ 164, 4, S4, S4, SCALAR },		/* sk_txhash */
+	{ 168, 16, S8, 0, SCALAR },		/* bytes_received, bytes_acked */
+	{ 184, 8, S8, 0, UNSUP },		/* sk: socket or NULL */
+	{ 192, 8, S8, 0, PKT },			/* skb_data */
+	{ 200, 8, S8, 0, PKT_END },		/* skb_data_end */
+	{ 208, 4, S4, 0, SCALAR },		/* skb_len */
+	{ 212, 4, NARROW, 0, SCALAR },		/* skb_tcp_flags */
+	{ 216, 8, S8, 0, SCALAR },		/* skb_hwtstamp */
+};
+
+/*
+ * struct bpf_sock (80 bytes) for cgroup/sock programs. state, family,
+ * type, protocol, src_port and rx_queue_mapping may be read narrow only at
+ * the field's first byte (three rows: the first row containing an access
+ * decides); the addresses narrow anywhere; dst_port as its u16 or the
+ * whole u32. Which of bound_dev_if, mark, priority and the source address
+ * exist depends on the attach point.
+ */
+#define AT_START(o)	{ o, 1, S1, 0, SCALAR }, { o, 2, S2, 0, SCALAR }, \
+			{ o, 4, S4, 0, SCALAR }
+#define SOCK_COMMON \
+	AT_START(4), AT_START(8), AT_START(12),	/* family, type, protocol */ \
+	{ 48, 2, S1 | S2, 0, SCALAR },		/* dst_port */ \
+	{ 48, 4, S4, 0, SCALAR }, \
+	{ 52, 20, NARROW, 0, SCALAR },		/* dst_ip4, dst_ip6 */ \
+	AT_START(72), AT_START(76)		/* state, rx_queue_mapping */
+
+static const struct vf_ctx_field sock_create[] = {
+	{ 0, 4, S4, S4, SCALAR },		/* bound_dev_if */
+	{ 16, 8, S4, S4, SCALAR },		/* mark, priority */
+	SOCK_COMMON,
+};
+
+static const struct vf_ctx_field sock_post_bind4[] = {
+	{ 24, 4, NARROW, 0, SCALAR },		/* src_ip4 */
+	AT_START(44),				/* src_port */
+	SOCK_COMMON,
+};
+
+static const struct vf_ctx_field sock_post_bind6[] = {
+	{ 28, 16, NARROW, 0, SCALAR },		/* src_ip6 */
+	AT_START(44),
+	SOCK_COMMON,
+};
+
 #define MODEL(t, a, sz, rows) { t, a, sz, rows, DF_ARRAY_SIZE(rows) }
 
 /* First match wins: attach-specific models before the generic one. */
@@ -149,12 +224,20 @@ static const struct vf_ctx_model models[] = {
 	MODEL(BPF_PROG_TYPE_SCHED_CLS, 0, 192, skb_tc),
 	MODEL(BPF_PROG_TYPE_SCHED_ACT, 0, 192, skb_tc),
 	MODEL(BPF_PROG_TYPE_CGROUP_SKB, 0, 192, skb_cgroup),
+	MODEL(BPF_PROG_TYPE_LWT_IN, 0, 192, skb_lwt),
+	MODEL(BPF_PROG_TYPE_LWT_OUT, 0, 192, skb_lwt),
+	MODEL(BPF_PROG_TYPE_LWT_XMIT, 0, 192, skb_lwt),
+	MODEL(BPF_PROG_TYPE_LWT_SEG6LOCAL, 0, 192, skb_lwt),
 	MODEL(BPF_PROG_TYPE_XDP, BPF_XDP_DEVMAP, 24, xdp_devmap),
 	MODEL(BPF_PROG_TYPE_XDP, 0, 24, xdp),
 	MODEL(BPF_PROG_TYPE_KPROBE, 0, 168, kprobe),
 	MODEL(BPF_PROG_TYPE_TRACEPOINT, 0, 8192, tracepoint),
 	MODEL(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 96, raw_tp),
 	MODEL(BPF_PROG_TYPE_PERF_EVENT, 0, 184, perf_event),
+	MODEL(BPF_PROG_TYPE_SOCK_OPS, 0, 224, sock_ops),
+	MODEL(BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET4_POST_BIND, 80, sock_post_bind4),
+	MODEL(BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET6_POST_BIND, 80, sock_post_bind6),
+	MODEL(BPF_PROG_TYPE_CGROUP_SOCK, 0, 80, sock_create),
 };
 
 static const struct vf_ctx_model *model_of(const struct df_prog *prog)

@@ -6,13 +6,15 @@
  * Registers, spilled registers and outgoing stack-argument slots go through
  * regsafe(). Old NOT_INIT covers anything (old never read it); otherwise the
  * types and flags must agree and, per type, cur's value must lie within
- * old's: scalars by all eight bounds and the tnum (no precision tracking,
- * so every scalar counts as precise), map values, keys and memory by equal
- * fixed fields and contained variable parts, packet pointers also by a
- * verified range at least old's; stack pointers and every other pointer
- * must be identical. Ids go through one map per comparison: an old id
- * stands for one cur id only and the reverse (cur id 0 takes a fresh
- * temporary id, so two registers linked in old and unlinked in cur fail);
+ * old's: scalars by all eight bounds and the tnum (with precision,
+ * df_states_equal_precise(), an imprecise old scalar covers any scalar at
+ * DF_NOT_EXACT: nothing below old depended on its value), map values,
+ * keys and memory by equal fixed fields and contained variable parts,
+ * packet pointers also by a verified range at least old's; stack pointers
+ * and every other pointer must be identical. Ids go through one map per
+ * comparison: an old id stands for one cur id only and the reverse (cur id
+ * 0 takes a fresh temporary id, so two registers linked in old and unlinked
+ * in cur fail);
  * an old value id of 0 constrains nothing (old relied on no link), while
  * reference ids must be both set or both clear.
  *
@@ -39,6 +41,7 @@
 struct idmap {
 	uint32_t cnt;
 	uint32_t tmp;
+	bool precise;		/* imprecise old scalars cover any scalar */
 	uint32_t old[IDMAP_MAX];
 	uint64_t cur[IDMAP_MAX];
 };
@@ -120,6 +123,9 @@ static bool regsafe(struct idmap *m, const struct df_vreg *o, const struct df_vr
 		return false;
 	switch (o->type) {
 	case DF_SCALAR:
+		/* no decision below old depended on an imprecise value */
+		if (level == DF_NOT_EXACT && m->precise && !o->precise)
+			return true;
 		return check_id(m, o->id, c->id) && value_within(o, c);
 	case DF_PTR_TO_MAP_VALUE:
 	case DF_PTR_TO_MAP_KEY:
@@ -240,6 +246,8 @@ static const struct df_vreg *slot_scalar(const struct df_vframe *f, uint32_t k, 
 	if (spill && is_old)
 		return NULL;
 	reg_from_tnum(tmp, t);
+	/* bytes carry no marks: a ZERO byte is a fact old relied on */
+	tmp->precise = 1;
 	return tmp;
 }
 
@@ -412,8 +420,8 @@ static bool refsafe(struct idmap *m, const struct df_vstate *old, const struct d
 	return true;
 }
 
-bool df_states_equal(const struct df_prune_ctx *c, const struct df_vstate *old,
-		     const struct df_vstate *cur, enum df_exact level)
+static bool states_equal(const struct df_prune_ctx *c, const struct df_vstate *old,
+			 const struct df_vstate *cur, enum df_exact level, bool precise)
 {
 	struct idmap m;
 
@@ -429,10 +437,23 @@ bool df_states_equal(const struct df_prune_ctx *c, const struct df_vstate *old,
 	}
 	m.cnt = 0;
 	m.tmp = 0;
+	m.precise = precise;
 	if (!refsafe(&m, old, cur))
 		return false;
 	for (uint32_t i = 0; i <= old->curframe; i++)
 		if (!func_states_equal(&m, old->frame[i], cur->frame[i], level))
 			return false;
 	return true;
+}
+
+bool df_states_equal(const struct df_prune_ctx *c, const struct df_vstate *old,
+		     const struct df_vstate *cur, enum df_exact level)
+{
+	return states_equal(c, old, cur, level, false);
+}
+
+bool df_states_equal_precise(const struct df_prune_ctx *c, const struct df_vstate *old,
+			     const struct df_vstate *cur, enum df_exact level)
+{
+	return states_equal(c, old, cur, level, true);
 }

@@ -7,7 +7,9 @@
  * the loop. At prune points (jump targets and the instruction after each
  * call) the cache may cut the path or add a checkpoint. A path ends at the
  * exit of frame 0, when pruned, or when a refinement proves it impossible;
- * the walk then resumes the most recently pushed path.
+ * the walk then resumes the most recently pushed path. Every instruction
+ * goes into the path's history first, and what it needs precise is
+ * backtracked (precise.c).
  */
 #include "vf.h"
 
@@ -417,9 +419,13 @@ static int cond_jump(struct vf_env *env, struct df_vstate *st, const struct df_i
 	if (taken < -1)
 		return taken;
 	if (taken >= 0) {
+		vf_precise_operands(env, st, in);
 		st->insn_idx = taken ? target : pc + 1;
 		return 0;
 	}
+	err = vf_precise_links(env, st, in);
+	if (err)
+		return err;
 	other = vf_state_dup(st);
 	if (!other)
 		return -ENOMEM;
@@ -429,6 +435,9 @@ static int cond_jump(struct vf_env *env, struct df_vstate *st, const struct df_i
 		vf_state_free(other);
 		return r_other < 0 ? r_other : r_cur;
 	}
+	/* a side proved impossible: the outcome depends on the operands' values */
+	if (r_other || r_cur)
+		vf_precise_operands(env, st, in);
 	if (r_other) {
 		vf_state_free(other);
 	} else {
@@ -465,10 +474,14 @@ static bool may_goto_converged(struct vf_env *env, uint32_t pc)
 
 	if (env->mode->clean)
 		env->mode->clean(&env->pctx, cur);
-	for (const struct df_vstate *p = cur->parent; p; p = p->parent)
+	for (const struct df_vstate *p = cur->parent; p; p = p->parent) {
 		if (p->insn_idx == pc && p->curframe == cur->curframe &&
-		    env->mode->equal(&env->pctx, p, cur, DF_RANGE_WITHIN))
+		    env->mode->equal(&env->pctx, p, cur, DF_RANGE_WITHIN)) {
+			/* p's marks are not final yet: every scalar of cur counts */
+			vf_precise_all(env, cur);
 			return true;
+		}
+	}
 	return false;
 }
 
@@ -580,6 +593,9 @@ int vf_walk(struct vf_env *env)
 		from = UINT32_MAX;
 		env->insns_since_ckpt++;
 		path_add(env, pc);
+		err = vf_precise_insn(env, st, &prog->insns[pc]);
+		if (err < 0)
+			break;
 		err = step(env, st, &prog->insns[pc]);
 		if (err < 0)
 			break;
@@ -615,5 +631,7 @@ void vf_walk_reset(struct vf_env *env)
 
 int vf_explore_init(struct vf_env *env)
 {
+	/* only the value comparison ignores the marks; any other mode may use them */
+	env->precise = env->mode->equal != df_states_equal;
 	return prune_points(env);
 }

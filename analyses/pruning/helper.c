@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helper calls, checked against the prototype table (libdataflow/protos.c):
- * each argument against its kind, the map against the helper, then
+ * the program type may call it, each argument against its kind, the map
+ * against the helper (a map of maps yields its inner template), then
  * references, tail calls, packet invalidation and the return value.
  * bpf_loop's callback is verified once as a nested frame from a caller
  * state made general enough for any iteration, and the caller goes on from
@@ -62,11 +63,7 @@ static bool is_null(const struct df_vreg *r)
 
 static const struct df_map *meta_map(const struct vf_env *env, const struct call_meta *m)
 {
-	const struct df_object *obj = env->prog->obj;
-
-	if (m->map < 0 || !obj || m->map >= (int64_t)obj->map_cnt)
-		return NULL;
-	return &obj->maps[m->map];
+	return m->map < 0 ? NULL : vf_map(env->prog, (uint64_t)m->map);
 }
 
 /* A map key or value argument of the P argument's map. */
@@ -156,9 +153,11 @@ static int check_arg(struct vf_env *env, struct df_vstate *st, const struct df_h
 				      argno, r->off);
 		return 0;
 	case 'P':
-		if (r->type != DF_CONST_PTR_TO_MAP)
+		if (r->type != DF_CONST_PTR_TO_MAP || (r->flags & DF_VF_MAYBE_NULL))
 			return bad_type(env, argno, r, "map_ptr");
 		m->map = r->aux;
+		if (!meta_map(env, m))
+			return vf_unsupported(env, "map pointer of unknown map #%u", r->aux);
 		return 0;
 	case 'K':
 	case 'V':
@@ -337,8 +336,17 @@ static int set_return(struct vf_env *env, struct df_vstate *st, uint32_t pc,
 		if (!map)
 			return vf_err(env, "kernel subsystem misconfigured verifier");
 		if (map->type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
-		    map->type == BPF_MAP_TYPE_HASH_OF_MAPS)
-			return vf_unsupported(env, "map-in-map lookup (%s#%d)", h->name, h->id);
+		    map->type == BPF_MAP_TYPE_HASH_OF_MAPS) {
+			/* the inner map, as the template the outer one was created with */
+			if (!map->inner)
+				return vf_unsupported(env, "map-in-map lookup without the inner "
+						      "map's definition (%s#%d)", h->name, h->id);
+			set_ptr(r0, DF_CONST_PTR_TO_MAP);
+			r0->flags = DF_VF_MAYBE_NULL;
+			r0->aux = (uint32_t)m->map | VF_MAP_INNER;
+			r0->id = vf_new_id(env);
+			return 0;
+		}
 		set_ptr(r0, DF_PTR_TO_MAP_VALUE);
 		r0->flags = DF_VF_MAYBE_NULL;
 		r0->aux = (uint32_t)m->map;
@@ -373,6 +381,13 @@ int vf_call_helper(struct vf_env *env, struct df_vstate *st, uint32_t pc,
 
 	if (!h || !h->name)
 		return vf_err(env, "invalid func unknown#%d", insn->imm);
+	err = df_helper_allowed(p, env->prog->type);
+	if (err == -EOPNOTSUPP)
+		return vf_unsupported(env, "helper %s#%d is available only under some kernel "
+				      "configurations", h->name, insn->imm);
+	if (!err)
+		return vf_err(env, "program of this type cannot use helper %s#%d", h->name,
+			      insn->imm);
 	if (!df_helper_proto_complete(p, h->nargs))
 		return vf_unsupported(env, "helper %s#%d", h->name, insn->imm);
 	for (uint32_t a = 1; a <= (uint32_t)h->nargs; a++) {

@@ -122,11 +122,19 @@ static int pkt_check(struct vf_env *env, const struct vf_access *a)
 	return 0;
 }
 
+const struct df_map *vf_map(const struct df_prog *prog, uint64_t aux)
+{
+	const struct df_object *obj = prog ? prog->obj : NULL;
+	uint64_t idx = aux & ~(uint64_t)VF_MAP_INNER;
+
+	if (!obj || idx >= obj->map_cnt)
+		return NULL;
+	return aux & VF_MAP_INNER ? obj->maps[idx].inner : &obj->maps[idx];
+}
+
 static const struct df_map *map_of(const struct vf_env *env, const struct df_vreg *p)
 {
-	const struct df_object *obj = env->prog ? env->prog->obj : NULL;
-
-	return obj && p->aux < obj->map_cnt ? &obj->maps[p->aux] : NULL;
+	return vf_map(env->prog, p->aux);
 }
 
 static int map_rw(struct vf_env *env, const struct vf_access *a, const struct df_map *m)
@@ -194,6 +202,9 @@ static int ctx_access(struct vf_env *env, const struct vf_access *a)
 			      a->regno, (int64_t)p->var_off.value);
 	off = (int64_t)p->off + a->off;
 	err = vf_ctx_access(env->prog, off, (uint32_t)a->size, a->write, a->sx, &res);
+	if (err == -EOPNOTSUPP && env->prog && !env->prog->type)
+		return vf_unsupported(env, "no program type for section '%s' (use --type)",
+				      env->prog->section ? env->prog->section : "");
 	if (err == -EOPNOTSUPP) {
 		tname = env->prog ? df_prog_type_name(env->prog->type) : NULL;
 		return vf_unsupported(env, "context access off=%d size=%d of program type %s",

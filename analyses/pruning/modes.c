@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Pruning modes: the three built-in ones and those loaded from plug-ins.
- * The built-in modes share df_states_equal() and differ only in what they
+ * exact and regs share df_states_equal() and differ only in what they
  * clean, so that comparing their state counts measures what each liveness
  * result buys: exact cleans nothing, regs turns dead registers into
- * NOT_INIT, full also poisons dead stack halves.
+ * NOT_INIT. full, the kernel's configuration, also poisons dead stack
+ * halves and compares with df_states_equal_precise(): a scalar no decision
+ * depended on (precise.c) covers any scalar.
  */
 #include "vf.h"
 
@@ -46,9 +48,9 @@ const struct df_prune_mode df_prune_full = {
 	.name = "full",
 	.requires = "regs stack",
 	.summary = "dead registers and stack halves are ignored (register and "
-		   "half-slot stack liveness)",
+		   "half-slot stack liveness), imprecise scalars too (precision tracking)",
 	.clean = clean_full,
-	.equal = df_states_equal,
+	.equal = df_states_equal_precise,
 };
 
 static const struct df_prune_mode *const builtin[] = {

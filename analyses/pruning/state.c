@@ -10,7 +10,8 @@
  * cap(allocated / 8) slots, cap() rounding up to a power of two, so the
  * capacity follows from `allocated` alone and vf_state_copy() reuses the
  * destination's buffers whenever they are large enough. The reference list
- * follows df_array_reserve()'s rule (at least 8, powers of two).
+ * and the precision history (precise.c) follow df_array_reserve()'s rule
+ * (at least 8, powers of two).
  */
 #include "vf.h"
 
@@ -149,6 +150,7 @@ void vf_state_free(struct df_vstate *st)
 	for (uint32_t i = 0; i < DF_MAX_CALL_FRAMES; i++)
 		vf_frame_free(st->frame[i]);
 	free(st->refs);
+	free(st->hist);
 	free(st);
 }
 
@@ -161,6 +163,7 @@ struct df_vstate *vf_state_dup(const struct df_vstate *src)
 	*st = *src;
 	memset(st->frame, 0, sizeof(st->frame));
 	st->refs = NULL;
+	st->hist = NULL;
 	for (uint32_t i = 0; i <= src->curframe && i < DF_MAX_CALL_FRAMES; i++) {
 		if (src->frame[i] && !(st->frame[i] = frame_dup(src->frame[i])))
 			goto fail;
@@ -171,9 +174,16 @@ struct df_vstate *vf_state_dup(const struct df_vstate *src)
 			goto fail;
 		memcpy(st->refs, src->refs, src->ref_cnt * sizeof(*st->refs));
 	}
+	if (src->hist_cnt) {
+		st->hist = malloc(ref_cap(src->hist_cnt) * sizeof(*st->hist));
+		if (!st->hist)
+			goto fail;
+		memcpy(st->hist, src->hist, src->hist_cnt * sizeof(*st->hist));
+	}
 	return st;
 fail:
 	st->ref_cnt = 0;
+	st->hist_cnt = 0;
 	vf_state_free(st);
 	return NULL;
 }
@@ -206,6 +216,16 @@ int vf_state_copy(struct df_vstate *dst, const struct df_vstate *src)
 	if (src->ref_cnt)
 		memcpy(refs, src->refs, src->ref_cnt * sizeof(*refs));
 	dst->ref_cnt = src->ref_cnt;
+	if (ref_cap(src->hist_cnt) > ref_cap(dst->hist_cnt)) {
+		uint64_t *h = realloc(dst->hist, ref_cap(src->hist_cnt) * sizeof(*h));
+
+		if (!h)
+			return -ENOMEM;
+		dst->hist = h;
+	}
+	if (src->hist_cnt)
+		memcpy(dst->hist, src->hist, src->hist_cnt * sizeof(*dst->hist));
+	dst->hist_cnt = src->hist_cnt;
 	dst->curframe = src->curframe;
 	dst->insn_idx = src->insn_idx;
 	dst->parent = src->parent;

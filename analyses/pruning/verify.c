@@ -222,8 +222,39 @@ static int fill_subprogs(struct vf_env *env, struct df_verify_result *res)
 	return 0;
 }
 
+/*
+ * An object file's program whose section names no program type: its
+ * context cannot be modelled, and guessing further than libbpf's rules
+ * would check it against the wrong one (docs/verify.md, Program types).
+ */
+static bool untyped(const struct df_prog *prog, const struct df_verify_opts *opts)
+{
+	return !prog->type && !opts->input_size && prog->obj &&
+	       prog->obj->kind == DF_INPUT_ELF && prog->section &&
+	       df_prog_type_by_section(prog->section, NULL, NULL);
+}
+
+/*
+ * The kernel walks every edge from each subprogram's entry before the
+ * verification and refuses an instruction none leads to (both sides of
+ * every conditional jump count, whatever their conditions).
+ */
+static long first_unreachable(const struct df_cfg *cfg)
+{
+	long pc = -1;
+
+	for (uint32_t b = 0; b < cfg->block_cnt; b++) {
+		const struct df_block *blk = &cfg->blocks[b];
+
+		if (!blk->reachable && blk->end > blk->start && (pc < 0 || blk->start < pc))
+			pc = blk->start;
+	}
+	return pc;
+}
+
 /* Checks before the walk: 1 when they reached a verdict, 0 to walk, < 0 on failure. */
-static int precheck(const struct df_prog *prog, struct df_verify_result *res, struct df_cfg **cfg)
+static int precheck(const struct df_prog *prog, const struct df_verify_opts *opts,
+		    struct df_verify_result *res, struct df_cfg **cfg)
 {
 	char why[256];
 	long pc;
@@ -232,6 +263,14 @@ static int precheck(const struct df_prog *prog, struct df_verify_result *res, st
 	if (prog->err) {
 		early(res, DF_VERDICT_REJECT, -1, "", prog->err_msg ? prog->err_msg :
 		      "the program could not be loaded");
+		return 1;
+	}
+	if (untyped(prog, opts)) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "no program type for section '%.150s' (use --type)",
+			 prog->section);
+		early(res, DF_VERDICT_UNSUPPORTED, -1, "unsupported: ", msg);
 		return 1;
 	}
 	/* encodings here; jumps, calls and the last insn with the CFG, in the kernel's words */
@@ -249,6 +288,11 @@ static int precheck(const struct df_prog *prog, struct df_verify_result *res, st
 		early(res, err == -EINVAL ? DF_VERDICT_REJECT : err == -E2BIG ?
 		      DF_VERDICT_LIMIT : DF_VERDICT_UNSUPPORTED, pc,
 		      err == -EOPNOTSUPP ? "unsupported: " : "", why);
+		return 1;
+	}
+	if (!err && (pc = first_unreachable(*cfg)) >= 0) {
+		snprintf(why, sizeof(why), "unreachable insn %ld", pc);
+		early(res, DF_VERDICT_REJECT, pc, "", why);
 		return 1;
 	}
 	return err;
@@ -308,7 +352,7 @@ int df_verify(const struct df_prog *prog, const struct df_verify_opts *opts,
 	env->mode = env->opts.mode;
 	env->insn_idx = UINT32_MAX;
 
-	err = precheck(prog, res, &cfg);
+	err = precheck(prog, &env->opts, res, &cfg);
 	if (err)
 		goto done;
 	env->cfg = cfg;

@@ -48,7 +48,7 @@ struct df_vreg {
 	uint8_t type;		/* enum df_vtype */
 	uint8_t flags;		/* DF_VF_* */
 	uint8_t frameno;	/* DF_PTR_TO_STACK */
-	uint8_t precise;	/* reserved for precision tracking; 0 today */
+	uint8_t precise;	/* scalars: the value matters for pruning (precise.c) */
 	int32_t off;		/* fixed offset of a pointer */
 	struct df_tnum var_off;
 	int64_t smin, smax;
@@ -98,6 +98,9 @@ struct df_vstate {
 	struct df_vstate *parent;
 	uint32_t branches;	/* paths below this checkpoint still being explored */
 	uint32_t loop_entry;	/* reserved */
+	/* Precision tracking: the insns walked since the parent checkpoint (precise.c). */
+	uint64_t *hist;
+	uint32_t hist_cnt;
 };
 
 /* Kernel-style text of a register ("scalar(smin=0,smax=7)", "fp-8", "map_value(...)"). */
@@ -154,6 +157,9 @@ DF_API int df_prune_mode_load(const char *path, const struct df_prune_mode **out
 /* Building blocks for modes (§4.2-4.5). */
 DF_API bool df_states_equal(const struct df_prune_ctx *c, const struct df_vstate *old,
 			    const struct df_vstate *cur, enum df_exact level);
+/* The same with precision marks (the kernel's rule): an imprecise old scalar covers any scalar. */
+DF_API bool df_states_equal_precise(const struct df_prune_ctx *c, const struct df_vstate *old,
+				    const struct df_vstate *cur, enum df_exact level);
 /* §3.13: dead registers become NOT_INIT. */
 DF_API void df_clean_regs(const struct df_prune_ctx *c, struct df_vstate *st);
 /* §3.13: dead halves are poisoned, near-half scalar spills split. */

@@ -50,7 +50,9 @@ struct vf_env {
 	uint32_t path_cnt;
 
 	Pvoid_t visited;		/* JudyL: pc -> struct vf_visit_list * (cache.c) */
+	Pvoid_t open_hashes;		/* JudyL: hash -> checkpoints with open branches (cache.c) */
 	bool *prune_point;		/* per pc: checkpoints may be created here */
+	bool precise;			/* track precision (precise.c): the mode uses the marks */
 	uint32_t jmps_since_ckpt, insns_since_ckpt;
 
 	struct vf_subprog *sub;		/* indexed like cfg->subprogs */
@@ -272,6 +274,13 @@ void vf_mem_invalidate_id(struct df_vstate *st, uint32_t ref_obj_id);
 void vf_mem_invalidate_packet(struct df_vstate *st);
 /* Size of the program type's context (bytes readable through PTR_TO_CTX). */
 uint32_t vf_ctx_size(const struct df_prog *prog);
+/*
+ * The aux of a map pointer or map value: an object map index, or with
+ * VF_MAP_INNER the inner map template of that map of maps. vf_map() is the
+ * map it names, NULL when none.
+ */
+#define VF_MAP_INNER	0x80000000u
+const struct df_map *vf_map(const struct df_prog *prog, uint64_t aux);
 
 /* One load, store or check of memory through a pointer (mem.c, stackmem.c). */
 struct vf_access {
@@ -346,6 +355,8 @@ int vf_stack_args_check(struct vf_env *env, struct df_vstate *st, uint32_t nargs
 int vf_call(struct vf_env *env, struct df_vstate *st, const struct df_insn *insn);
 /* EXIT: return to the caller frame (1: the path ended in frame 0) or reject. */
 int vf_exit(struct vf_env *env, struct df_vstate *st);
+/* Does the program type bound r0 at exit? Then to [0, *hi]. */
+bool vf_ret_range(const struct df_prog *prog, int *hi);
 /* After the walk: §5.6 program-level rules (over-write, tail calls, interpreter). */
 int vf_program_checks(struct vf_env *env);
 /* r1-r5 unreadable after a call. */
@@ -367,6 +378,30 @@ int vf_ref_acquire(struct vf_env *env, struct df_vstate *st, uint32_t pc, uint32
 
 int vf_call_helper(struct vf_env *env, struct df_vstate *st, uint32_t pc,
 		   const struct df_insn *insn);
+
+/* ------------------------------------------------------------------ */
+/* precise.c: precision tracking (the instruction history, backtracking) */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Before insn runs in st (after the cache was asked): mark what insn needs
+ * precise (pointer arithmetic, helper size arguments, a callback's r0...)
+ * and append insn to st's history. 0 or -ENOMEM.
+ */
+int vf_precise_insn(struct vf_env *env, struct df_vstate *st, const struct df_insn *insn);
+/* An undecided conditional jump about to refine: record the scalars linked to its operands. */
+int vf_precise_links(struct vf_env *env, struct df_vstate *st, const struct df_insn *insn);
+/* The outcome of the conditional jump st is at depends on its scalar operands. */
+void vf_precise_operands(struct vf_env *env, struct df_vstate *st, const struct df_insn *insn);
+/* Register regno of frame fr must be precise in every checkpoint st continued from. */
+void vf_precise_reg(struct vf_env *env, struct df_vstate *st, uint32_t fr, uint32_t regno);
+/* cur was pruned by old: old's precise values must be precise on cur's path too. */
+void vf_precise_propagate(struct vf_env *env, const struct df_vstate *old,
+			  struct df_vstate *cur);
+/* Every scalar of st (registers, spills, stack arguments) must be precise. */
+void vf_precise_all(struct vf_env *env, struct df_vstate *st);
+/* A new checkpoint starts with no marks: only backtracking sets them. */
+void vf_precise_clear(struct df_vstate *st);
 
 /* ------------------------------------------------------------------ */
 /* equiv.c, clean.c, modes.c: pruning modes (public API in verify.h)  */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Kernel side of the register-liveness cross-check: maps from the object's
- * definitions, ld_imm64 map references rewritten to fds, BPF_PROG_LOAD with
- * a fixed (non-rotating) level-2 log, and the parser of the listing.
+ * Loading into the running kernel: maps from the object's definitions,
+ * ld_imm64 map references rewritten to fds, BPF_PROG_LOAD with a log that
+ * grows until it fits, and the parsers of the log (statistics, error line,
+ * the level-2 liveness listing).
  */
 #include "kload.h"
 
@@ -16,11 +17,13 @@
 #include <unistd.h>
 
 /*
- * The listing comes first, but the log rotates (this kernel refuses
- * BPF_LOG_FIXED with level 2): when the whole log does not fit, the start
- * is lost and the load is retried with a larger buffer.
+ * The log rotates (this kernel refuses BPF_LOG_FIXED with level 2): when
+ * the whole log does not fit, the load fails with ENOSPC, the start is lost,
+ * and it is retried with a larger buffer. A level-2 log of a large program
+ * runs to tens of megabytes; the statistics alone fit in a page.
  */
-#define KLOG_SIZE (64u << 20)
+#define KLOG_SIZE_STATS (1u << 20)
+#define KLOG_SIZE_INSNS (64u << 20)
 #define KLOG_MAX (1u << 30)
 
 int kload_probe(char *why, size_t why_len)
@@ -135,11 +138,13 @@ static int create_map(const struct df_map *m, char *why, size_t why_len)
 		max = n > 0 ? (uint32_t)n : 1;
 	}
 	if (m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || m->type == BPF_MAP_TYPE_HASH_OF_MAPS) {
-		inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
-		if (inner < 0) {
+		/* The object's inner template when it has one (BTF), else any map. */
+		if (m->inner)
+			inner = create_map(m->inner, why, why_len);
+		else if ((inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL)) < 0)
 			snprintf(why, why_len, "inner map for %s: %s", m->name, strerror(errno));
+		if (inner < 0)
 			return -1;
-		}
 		opts.inner_map_fd = (uint32_t)inner;
 		value = 4;
 	}
@@ -204,8 +209,13 @@ static int relocate(const struct df_prog *prog, struct bpf_insn *insns, int *fds
 	return 0;
 }
 
-/* The last line of a log that is not a statistics line: why a load failed. */
-static void log_error_line(const char *log, char *out, size_t len)
+static bool is_stats_line(const char *p)
+{
+	return !strncmp(p, "processed ", 10) || !strncmp(p, "verification time", 17) ||
+	       !strncmp(p, "stack depth", 11) || !strncmp(p, "insns processed", 15);
+}
+
+void kload_error_line(const char *log, char *out, size_t len)
 {
 	const char *p = log, *best = NULL;
 	size_t best_n = 0;
@@ -215,19 +225,171 @@ static void log_error_line(const char *log, char *out, size_t len)
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
-		if (n && strncmp(p, "processed ", 10) && strncmp(p, "verification time", 17) &&
-		    strncmp(p, "stack depth", 11) && strncmp(p, "insns processed", 15)) {
+		if (n && !is_stats_line(p)) {
 			best = p;
 			best_n = n;
 		}
 		p += n + (nl ? 1 : 0);
 	}
-	if (best)
-		snprintf(out, len, "%.*s", (int)(best_n > 180 ? 180 : best_n), best);
+	if (!best)
+		return;
+	/* Some messages lack their newline and run into the statistics. */
+	for (p = best; p < best + best_n; p++) {
+		if (p > best && p[-1] != ' ' && is_stats_line(p)) {
+			best_n = (size_t)(p - best);
+			break;
+		}
+	}
+	snprintf(out, len, "%.*s", (int)(best_n > 200 ? 200 : best_n), best);
+}
+
+/*
+ * "verification time %d usec" (log level & 4) and "processed %d insns
+ * (limit %d) max_states_per_insn %d total_states %d peak_states %d ...".
+ */
+int kload_parse_stats(const char *log, struct kload_result *r)
+{
+	unsigned long long processed, limit, per_insn, total, peak, usec;
+	const char *p, *q;
+
+	r->have_stats = r->have_time = false;
+	p = strstr(log, "verification time ");
+	if (p && sscanf(p, "verification time %llu usec", &usec) == 1) {
+		r->usec = usec;
+		r->have_time = true;
+	}
+	for (q = log; (p = strstr(q, "processed ")); q = p + 1) {
+		if ((p == log || p[-1] == '\n') &&
+		    sscanf(p, "processed %llu insns (limit %llu) max_states_per_insn %llu "
+			   "total_states %llu peak_states %llu", &processed, &limit, &per_insn,
+			   &total, &peak) == 5) {
+			r->processed = processed;
+			r->total_states = total;
+			r->peak_states = peak;
+			r->have_stats = true;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *kload_verdict_name(enum kload_verdict v)
+{
+	switch (v) {
+	case KLOAD_ACCEPT:
+		return "accept";
+	case KLOAD_REJECT:
+		return "reject";
+	case KLOAD_SKIP:
+		return "skip";
+	}
+	return "?";
+}
+
+uint32_t kload_prog_type(const struct df_prog *prog)
+{
+	return prog->type ? prog->type : BPF_PROG_TYPE_SOCKET_FILTER;
+}
+
+void kload_result_free(struct kload_result *r)
+{
+	free(r->log);
+	r->log = NULL;
+}
+
+/* BPF_PROG_LOAD with a log of *size bytes at *logp, grown on ENOSPC. */
+static int load_insns(const struct df_prog *prog, const struct bpf_insn *insns, int level,
+		      char **logp, uint32_t *size, int *err)
+{
+	const struct df_object *obj = prog->obj;
+	char *log = *logp;
+	int fd;
+
+	for (;;) {
+		LIBBPF_OPTS(bpf_prog_load_opts, opts,
+			    .expected_attach_type = (enum bpf_attach_type)prog->expected_attach_type,
+			    .kern_version = obj ? obj->kern_version : 0,
+			    .log_level = (uint32_t)level,
+			    .log_size = *size,
+			    .log_buf = log);
+		char *nl;
+
+		log[0] = 0;
+		fd = bpf_prog_load((enum bpf_prog_type)kload_prog_type(prog), NULL, "GPL", insns,
+				   prog->insn_cnt, &opts);
+		*err = fd < 0 ? errno : 0;
+		log[*size - 1] = 0;
+		if (fd >= 0)
+			close(fd);
+		if (fd >= 0 || *err != ENOSPC || *size >= KLOG_MAX)
+			return fd >= 0 ? 0 : -1;
+		nl = realloc(log, *size * 4);
+		if (!nl)
+			return -ENOMEM;
+		*logp = log = nl;
+		*size *= 4;
+	}
+}
+
+int kload_load(const struct df_prog *prog, int log_level, bool keep_log,
+	       struct kload_result *out)
+{
+	const struct df_object *obj = prog->obj;
+	uint32_t map_cnt = obj ? obj->map_cnt : 0, i;
+	uint32_t log_size = log_level & 3 ? KLOG_SIZE_INSNS : KLOG_SIZE_STATS;
+	struct bpf_insn *insns = calloc(prog->insn_cnt ? prog->insn_cnt : 1, sizeof(*insns));
+	int *fds = malloc((map_cnt ? map_cnt : 1) * sizeof(*fds));
+	char *log = malloc(log_size);
+	int ret = -ENOMEM, rc, err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->verdict = KLOAD_SKIP;
+	out->type = kload_prog_type(prog);
+	if (!insns || !fds || !log)
+		goto out;
+	for (i = 0; i < map_cnt; i++)
+		fds[i] = -1;
+	ret = 0;
+	if (prog->err) {
+		snprintf(out->msg, sizeof(out->msg), "bpfdf cannot load it: %s",
+			 prog->err_msg ? prog->err_msg : strerror(-prog->err));
+		goto out;
+	}
+	if (relocate(prog, insns, fds, out->msg, sizeof(out->msg)))
+		goto out;
+	rc = load_insns(prog, insns, log_level, &log, &log_size, &err);
+	if (rc == -ENOMEM) {
+		ret = rc;
+		goto out;
+	}
+	kload_parse_stats(log, out);
+	if (!rc) {
+		out->verdict = KLOAD_ACCEPT;
+	} else {
+		kload_error_line(log, out->msg, sizeof(out->msg));
+		if (out->msg[0]) {
+			out->verdict = KLOAD_REJECT;
+		} else {
+			snprintf(out->msg, sizeof(out->msg), "bpf(BPF_PROG_LOAD) failed "
+				 "without a verifier log: %s", strerror(err));
+		}
+	}
+	if (keep_log) {
+		out->log = log;
+		log = NULL;
+	}
+out:
+	for (i = 0; fds && i < map_cnt; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	free(insns);
+	free(log);
+	return ret;
 }
 
 /* The first line of the log that says why the load failed, for the skip reason. */
-static void log_reason(const char *log, int err, char *why, size_t why_len)
+static void log_reason(const char *log, char *why, size_t why_len)
 {
 	const char *p = log, *last = NULL;
 	size_t n = 0;
@@ -244,76 +406,44 @@ static void log_reason(const char *log, int err, char *why, size_t why_len)
 		p += len + (nl ? 1 : 0);
 	}
 	if (last)
-		snprintf(why, why_len, "no liveness listing (%s): %.*s", strerror(err),
-			 (int)(n > 160 ? 160 : n), last);
+		snprintf(why, why_len, "no liveness listing: %.*s", (int)(n > 160 ? 160 : n),
+			 last);
 	else
-		snprintf(why, why_len, "no liveness listing (%s)", strerror(err));
+		snprintf(why, why_len, "no liveness listing");
 }
 
 int kload_live_regs(const struct df_prog *prog, struct kload_live *out,
 		    char *why, size_t why_len)
 {
-	const struct df_object *obj = prog->obj;
-	uint32_t map_cnt = obj ? obj->map_cnt : 0, i;
-	struct bpf_insn *insns = calloc(prog->insn_cnt ? prog->insn_cnt : 1, sizeof(*insns));
-	int *fds = malloc((map_cnt ? map_cnt : 1) * sizeof(*fds));
-	uint32_t log_size = KLOG_SIZE;
-	char *log = malloc(log_size);
-	enum bpf_prog_type type = prog->type ? (enum bpf_prog_type)prog->type :
-		BPF_PROG_TYPE_SOCKET_FILTER;
-	int fd, err, ret = 1;
+	struct kload_result r;
+	int ret = 1;
 
 	memset(out, 0, sizeof(*out));
+	if (kload_load(prog, 2, true, &r)) {
+		snprintf(why, why_len, "out of memory");
+		return 1;
+	}
+	if (r.verdict == KLOAD_SKIP) {
+		snprintf(why, why_len, "%s", r.msg);
+		goto out;
+	}
 	out->cnt = prog->insn_cnt;
 	out->mask = calloc(out->cnt ? out->cnt : 1, sizeof(*out->mask));
 	out->have = calloc(out->cnt ? out->cnt : 1, sizeof(*out->have));
-	if (!insns || !fds || !log || !out->mask || !out->have) {
+	if (!out->mask || !out->have) {
 		snprintf(why, why_len, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < map_cnt; i++)
-		fds[i] = -1;
-	if (relocate(prog, insns, fds, why, why_len))
-		goto out;
-	for (;;) {
-		LIBBPF_OPTS(bpf_prog_load_opts, opts,
-			    .expected_attach_type = (enum bpf_attach_type)prog->expected_attach_type,
-			    .log_level = 2,
-			    .log_size = log_size,
-			    .log_buf = log);
-		char *nl;
-
-		log[0] = 0;
-		fd = bpf_prog_load(type, NULL, "GPL", insns, prog->insn_cnt, &opts);
-		err = errno;
-		if (fd >= 0)
-			close(fd);
-		if (fd >= 0 || err != ENOSPC || log_size >= KLOG_MAX)
-			break;
-		log_size *= 4;
-		nl = realloc(log, log_size);
-		if (!nl) {
-			snprintf(why, why_len, "out of memory for a %u-byte log", log_size);
-			goto out;
-		}
-		log = nl;
-	}
-	log[log_size - 1] = 0;
-	out->accepted = fd >= 0;
+	out->accepted = r.verdict == KLOAD_ACCEPT;
 	if (!out->accepted)
-		log_error_line(log, out->reason, sizeof(out->reason));
-	if (kload_parse_log(log, out) < 0) {
-		log_reason(log, fd >= 0 ? 0 : err, why, why_len);
+		snprintf(out->reason, sizeof(out->reason), "%s", r.msg);
+	if (kload_parse_log(r.log, out) < 0) {
+		log_reason(r.log, why, why_len);
 		goto out;
 	}
 	ret = 0;
 out:
-	for (i = 0; fds && i < map_cnt; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(fds);
-	free(insns);
-	free(log);
+	kload_result_free(&r);
 	if (ret)
 		kload_live_free(out);
 	return ret;

@@ -145,6 +145,19 @@ START_TEST(ctx_other_types)
 		{ "tracepoint/a/b", 8192, 8184, DW, DF_SCALAR },
 		{ "raw_tp/x", 96, 88, DW, DF_SCALAR },
 		{ "raw_tp/x", 96, 96, DW, -1 },
+		{ "cgroup/sock", 80, 12, W, DF_SCALAR },	/* protocol */
+		{ "cgroup/sock", 80, 12, B, DF_SCALAR },
+		{ "cgroup/sock", 80, 13, B, -1 },		/* narrow at the start only */
+		{ "cgroup/sock", 80, 14, H, -1 },
+		{ "cgroup/sock", 80, 52, H, DF_SCALAR },	/* dst_ip4: narrow anywhere */
+		{ "cgroup/sock", 80, 49, B, DF_SCALAR },	/* dst_port */
+		{ "cgroup/sock", 80, 50, H, -1 },		/* the hole after it */
+		{ "cgroup/sock", 80, 24, W, -1 },		/* src_ip4: post_bind4 only */
+		{ "cgroup/sock", 80, 80, W, -1 },
+		{ "cgroup/post_bind4", 80, 24, W, DF_SCALAR },
+		{ "cgroup/post_bind4", 80, 0, W, -1 },	/* bound_dev_if: create only */
+		{ "cgroup/post_bind6", 80, 40, B, DF_SCALAR },
+		{ "cgroup/post_bind6", 80, 24, W, -1 },
 	};
 
 	teardown();
@@ -168,11 +181,60 @@ START_TEST(ctx_other_types)
 		ck_assert(!strncmp(res.msg, "invalid bpf_context access", 26));
 		teardown();
 	}
-	load("sockops");
+	load("sk_msg");
 	ck_assert_uint_eq(vf_ctx_size(prog), 0);
 	ck_assert_int_eq(run(LDX(W, 2, 1, 0)), -EOPNOTSUPP);
 	ck_assert_str_eq(res.msg, "unsupported: context access off=0 size=4 of program type "
-			 "sock_ops");
+			 "sk_msg");
+}
+END_TEST
+
+/* struct bpf_sock_ops: whole u32 loads, reply and sk_txhash stores, u64 and pointer fields. */
+START_TEST(ctx_sock_ops)
+{
+	teardown();
+	load("sockops");
+	ck_assert_uint_eq(vf_ctx_size(prog), 224);
+	ok(LDX(W, 2, 1, 0));			/* op */
+	ck_assert_int_eq(R(2)->type, DF_SCALAR);
+	fails(LDX(H, 2, 1, 0), "invalid bpf_context access off=0 size=2");
+	fails(LDX(DW, 2, 1, 64), "invalid bpf_context access off=64 size=8");
+	ok(LDX(W, 2, 1, 64));			/* remote_port */
+	ok(LDX(DW, 2, 1, 176));			/* bytes_acked */
+	fails(LDX(W, 2, 1, 176), "invalid bpf_context access off=176 size=4");
+	ok(LDX(B, 2, 1, 213));			/* skb_tcp_flags, narrow */
+	ok(LDX(DW, 2, 1, 192));
+	ck_assert_int_eq(R(2)->type, DF_PTR_TO_PACKET);
+	ok(LDX(DW, 3, 1, 200));
+	ck_assert_int_eq(R(3)->type, DF_PTR_TO_PACKET_END);
+	fails(LDX(W, 2, 1, 192), "invalid bpf_context access off=192 size=4");
+	fails(LDX(W, 2, 1, 224), "invalid bpf_context access off=224 size=4");
+	vf_mark_known(R(5), 1);
+	ok(STX(W, 1, 5, 4));			/* reply */
+	ok(STX(W, 1, 5, 16));			/* replylong[3] */
+	ok(STX(W, 1, 5, 164));			/* sk_txhash */
+	fails(STX(W, 1, 5, 20), "invalid bpf_context access off=20 size=4");
+	fails(STX(H, 1, 5, 4), "invalid bpf_context access off=4 size=2");
+	clear_err();
+	ck_assert_int_eq(run(LDX(DW, 2, 1, 184)), -EOPNOTSUPP);	/* sk: not modelled */
+	ck_assert_int_eq(res.verdict, DF_VERDICT_UNSUPPORTED);
+}
+END_TEST
+
+/* cgroup/sock: bound_dev_if, mark and priority are written at socket creation. */
+START_TEST(ctx_cgroup_sock_store)
+{
+	teardown();
+	load("cgroup/sock");
+	vf_mark_known(R(5), 1);
+	ok(STX(W, 1, 5, 0));			/* bound_dev_if */
+	ok(STX(W, 1, 5, 20));			/* priority */
+	fails(STX(W, 1, 5, 4), "invalid bpf_context access off=4 size=4");
+	fails(STX(B, 1, 5, 16), "invalid bpf_context access off=16 size=1");
+	teardown();
+	load("cgroup/post_bind4");
+	vf_mark_known(R(5), 1);
+	fails(STX(W, 1, 5, 16), "invalid bpf_context access off=16 size=4");
 }
 END_TEST
 
@@ -595,7 +657,8 @@ static Suite *suite(void)
 	Suite *s = suite_create("vf_mem");
 	TCase *other = tcase_create("memory"), *state = tcase_create("state");
 	const TTest *to[] = {
-		map_value_bounds, mem_and_other_pointers, ctx_tc, ctx_other_types, packet_range,
+		map_value_bounds, mem_and_other_pointers, ctx_tc, ctx_other_types, ctx_sock_ops,
+		ctx_cgroup_sock_store, packet_range,
 		atomics, arg_mem, invalidate,
 	};
 	const TTest *tt[] = { state_copies, refs, print_regs, print_state };

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Arenas: zeroed memory handed out by bumping a pointer through chunks,
+ * all given back at once. An analysis of a large program allocates tens
+ * of megabytes in pieces of a few kilobytes, and each fresh page costs a
+ * fault on first touch. The first chunks, for small programs, come from
+ * malloc() and each piece is cleared as it is handed out (clearing a whole
+ * chunk would touch pages nothing uses: in a forked process each is a
+ * copy-on-write fault). From 2 MiB on, doubling up to 32 MiB, chunks are
+ * mapped aligned to 2 MiB, zero already, in whole huge pages offered to
+ * transparent huge pages, so that one fault maps 512 pages; so is a piece
+ * of 256 KiB or more that needs a chunk of its own.
+ */
+#include "internal.h"
+
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define ARENA_FIRST	(32u << 10)
+#define ARENA_HUGE	(2u << 20)
+#define ARENA_MAX	(32u << 20)
+/* a piece this large that needs a chunk of its own gets huge pages */
+#define ARENA_BIG	(256u << 10)
+
+struct df_arena_chunk {
+	struct df_arena_chunk *prev;
+	size_t size;		/* mapped when >= ARENA_HUGE, else malloc'ed */
+};
+
+#define ARENA_HDR	((sizeof(struct df_arena_chunk) + 15) & ~(size_t)15)
+
+static void *map_huge(size_t size)
+{
+	char *p = mmap(NULL, size + ARENA_HUGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t at;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* keep the 2 MiB-aligned part */
+	at = ((uintptr_t)p + ARENA_HUGE - 1) & ~(uintptr_t)(ARENA_HUGE - 1);
+	if (at > (uintptr_t)p)
+		munmap(p, at - (uintptr_t)p);
+	if ((uintptr_t)p + ARENA_HUGE > at)
+		munmap((char *)at + size, (uintptr_t)p + ARENA_HUGE - at);
+#ifdef MADV_HUGEPAGE
+	madvise((void *)at, size, MADV_HUGEPAGE);
+#endif
+	return (void *)at;
+}
+
+/* 32 KiB, 128 KiB, 512 KiB, then huge: 2, 4, 8, 16, 32, 32... MiB */
+static size_t next_size(size_t size)
+{
+	if (size < ARENA_HUGE)
+		return size * 4 < ARENA_HUGE ? size * 4 : ARENA_HUGE;
+	return size < ARENA_MAX ? size * 2 : size;
+}
+
+static void *cleared(const struct df_arena_chunk *c, void *p, size_t n)
+{
+	return c->size >= ARENA_HUGE ? p : memset(p, 0, n);
+}
+
+void *df_arena_zalloc(struct df_arena *a, size_t n)
+{
+	struct df_arena_chunk *c;
+	size_t size;
+
+	n = (n + 15) & ~(size_t)15;
+	if (n <= (size_t)(a->end - a->cur)) {
+		void *p = a->cur;
+
+		a->cur += n;
+		return cleared(a->chunk, p, n);
+	}
+	if (n > SIZE_MAX / 2)
+		return NULL;
+	size = a->next ? a->next : ARENA_FIRST;
+	a->next = next_size(size);
+	/* a large piece gets a chunk of its own, in whole huge pages from ARENA_BIG */
+	if (size < n + ARENA_HDR) {
+		size = n + ARENA_HDR;
+		if (size >= ARENA_BIG && size < ARENA_HUGE)
+			size = ARENA_HUGE;
+	}
+	if (size >= ARENA_HUGE)
+		size = (size + ARENA_HUGE - 1) & ~(size_t)(ARENA_HUGE - 1);
+	c = size >= ARENA_HUGE ? map_huge(size) : malloc(size);
+	if (!c)
+		return NULL;
+	c->prev = a->chunk;
+	c->size = size;
+	/* a piece that leaves less room than the current chunk has keeps that one current */
+	if (size - ARENA_HDR - n < (size_t)(a->end - a->cur)) {
+		struct df_arena_chunk *top = a->chunk;
+
+		c->prev = top->prev;
+		top->prev = c;
+		return cleared(c, (char *)c + ARENA_HDR, n);
+	}
+	a->chunk = c;
+	a->cur = (char *)c + ARENA_HDR + n;
+	a->end = (char *)c + size;
+	return cleared(c, (char *)c + ARENA_HDR, n);
+}
+
+void df_arena_free(struct df_arena *a)
+{
+	struct df_arena_chunk *c = a->chunk;
+
+	while (c) {
+		struct df_arena_chunk *prev = c->prev;
+
+		if (c->size >= ARENA_HUGE)
+			munmap(c, c->size);
+		else
+			free(c);
+		c = prev;
+	}
+	memset(a, 0, sizeof(*a));
+}
