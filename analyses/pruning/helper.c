@@ -28,6 +28,7 @@ struct call_meta {
 	uint64_t alloc_size;		/* the A argument */
 	uint32_t release;		/* reference released by an S/R argument */
 	int64_t cb;			/* subprogram of the f argument, -1 none */
+	int64_t const_key;		/* the K argument's value when known, else -1 */
 	struct df_vreg cb_ctx;		/* the n argument */
 };
 
@@ -66,19 +67,69 @@ static const struct df_map *meta_map(const struct vf_env *env, const struct call
 	return m->map < 0 ? NULL : vf_map(env->prog, (uint64_t)m->map);
 }
 
+/* Maps whose lookup at a constant index in range cannot fail. */
+static bool elides_null(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_ARRAY || type == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+/*
+ * The value of a map key on the stack, when the walk knows it: bytes that
+ * are all ZERO, or a spilled constant scalar exactly the key's size, as
+ * the kernel reads it (get_constant_map_key). A spilled value decides the
+ * lookup's result, so it becomes precise. -1 when unknown.
+ */
+static int64_t const_key(struct vf_env *env, struct df_vstate *st, const struct df_vreg *r,
+			 uint32_t key_size)
+{
+	const struct df_vframe *f;
+	const struct df_vslot *slot;
+	uint32_t k, j, zero = 0, spill = 0;
+	int64_t off;
+
+	if (r->type != DF_PTR_TO_STACK || !vf_tnum_is_const(r->var_off) ||
+	    r->frameno > st->curframe || !key_size || key_size > 8)
+		return -1;
+	off = (int64_t)r->off + (int64_t)r->var_off.value;
+	f = st->frame[r->frameno];
+	if (off >= 0 || !f || (uint64_t)-off > f->allocated)
+		return -1;
+	k = (uint32_t)((-off - 1) / 8);
+	j = (uint32_t)((-off - 1) % 8);
+	slot = &f->stack[k];
+	for (uint32_t i = j + 1; i-- > 0 && slot->type[i] == DF_STACK_ZERO;)
+		zero++;
+	if (zero >= key_size)
+		return 0;
+	if (!vf_slot_has_spill(slot) || slot->type[7] != DF_STACK_SPILL ||
+	    slot->spill.type != DF_SCALAR)
+		return -1;
+	for (uint32_t i = j + 1; i-- > 0 && slot->type[i] == DF_STACK_SPILL;)
+		spill++;
+	if (spill != key_size || !vf_tnum_is_const(slot->spill.var_off) ||
+	    slot->spill.var_off.value > INT64_MAX)
+		return -1;
+	vf_precise_slot(env, st, r->frameno, k);
+	return (int64_t)slot->spill.var_off.value;
+}
+
 /* A map key or value argument of the P argument's map. */
 static int map_mem_arg(struct vf_env *env, struct df_vstate *st, uint32_t argno,
-		       const struct df_vreg *r, const struct call_meta *m, char kind)
+		       const struct df_vreg *r, struct call_meta *m, char kind)
 {
 	const struct df_map *map = meta_map(env, m);
+	int err;
 
 	if (!map)
 		return vf_err(env, "invalid map_ptr to access map->%s", kind == 'K' ? "key" :
 			      "value");
 	if (!is_mem(r))
 		return bad_type(env, argno, r, kind == 'K' ? KEY_TYPES : MEM_TYPES);
-	return vf_check_arg_mem(env, st, argno, r, kind == 'K' ? map->key_size :
-				map->value_size, kind == 'v');
+	err = vf_check_arg_mem(env, st, argno, r, kind == 'K' ? map->key_size :
+			       map->value_size, kind == 'v');
+	if (!err && kind == 'K' && elides_null(map->type))
+		m->const_key = const_key(env, st, r, map->key_size);
+	return err;
 }
 
 /* The size argument of the preceding M/m argument (ARG_CONST_SIZE[_OR_ZERO]). */
@@ -348,8 +399,12 @@ static int set_return(struct vf_env *env, struct df_vstate *st, uint32_t pc,
 			return 0;
 		}
 		set_ptr(r0, DF_PTR_TO_MAP_VALUE);
-		r0->flags = DF_VF_MAYBE_NULL;
 		r0->aux = (uint32_t)m->map;
+		/* an array's element at a constant index in range always exists */
+		if (h->id == BPF_FUNC_map_lookup_elem && elides_null(map->type) &&
+		    m->const_key >= 0 && (uint64_t)m->const_key < map->max_entries)
+			return 0;
+		r0->flags = DF_VF_MAYBE_NULL;
 		r0->id = vf_new_id(env);
 		return 0;
 	case DF_RET_SOCKET_OR_NULL:
@@ -374,7 +429,7 @@ int vf_call_helper(struct vf_env *env, struct df_vstate *st, uint32_t pc,
 {
 	const struct df_helper *h = df_helper_by_id(insn->imm);
 	const struct df_helper_proto *p = df_helper_proto(insn->imm);
-	struct call_meta m = { .map = -1, .cb = -1 };
+	struct call_meta m = { .map = -1, .cb = -1, .const_key = -1 };
 	struct df_vframe *f = vf_cur_frame(st);
 	bool acquires;
 	int err;

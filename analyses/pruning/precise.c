@@ -420,6 +420,16 @@ void vf_precise_reg(struct vf_env *env, struct df_vstate *st, uint32_t fr, uint3
 	backtrack(env, st, &b, false);
 }
 
+void vf_precise_slot(struct vf_env *env, struct df_vstate *st, uint32_t fr, uint32_t spi)
+{
+	struct bt b;
+
+	memset(&b, 0, sizeof(b));
+	if (fr < DF_MAX_CALL_FRAMES && spi < MAX_SLOTS)
+		b.slots[fr] |= UINT64_C(1) << spi;
+	backtrack(env, st, &b, false);
+}
+
 void vf_precise_operands(struct vf_env *env, struct df_vstate *st, const struct df_insn *in)
 {
 	struct bt b;

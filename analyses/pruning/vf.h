@@ -395,6 +395,8 @@ int vf_precise_links(struct vf_env *env, struct df_vstate *st, const struct df_i
 void vf_precise_operands(struct vf_env *env, struct df_vstate *st, const struct df_insn *insn);
 /* Register regno of frame fr must be precise in every checkpoint st continued from. */
 void vf_precise_reg(struct vf_env *env, struct df_vstate *st, uint32_t fr, uint32_t regno);
+/* The scalar spilled in slot spi of frame fr, likewise. */
+void vf_precise_slot(struct vf_env *env, struct df_vstate *st, uint32_t fr, uint32_t spi);
 /* cur was pruned by old: old's precise values must be precise on cur's path too. */
 void vf_precise_propagate(struct vf_env *env, const struct df_vstate *old,
 			  struct df_vstate *cur);
