@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "bench_util.h"
+#include "dirlist.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,18 +55,11 @@ int bench_fork(void (*child)(const struct df_prog *prog, int fd), const struct d
 	return n == (ssize_t)size ? 0 : -ECHILD;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void walk(const char *path, bool top, void (*file)(const char *, void *), void *cookie)
 {
-	struct dirent *de;
 	struct stat st;
-	char **v = NULL;
-	size_t n = 0, i;
-	DIR *d;
+	char **v;
+	size_t n, i;
 
 	if (stat(path, &st))
 		return;
@@ -77,29 +70,16 @@ static void walk(const char *path, bool top, void (*file)(const char *, void *),
 			file(path, cookie);
 		return;
 	}
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char **nv;
+	if (dirlist(path, &v, &n) == -ENOMEM)
+		exit(2);
+	for (i = 0; i < n; i++) {
+		const char *name = strrchr(v[i], '/') + 1;
 
 		/* invalid/ holds malformed objects, not benchmark input. */
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "invalid"))
-			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv || asprintf(&nv[n], "%s/%s", path, de->d_name) < 0)
-			exit(2);
-		v = nv;
-		n++;
+		if (name[0] != '.' && strcmp(name, "invalid"))
+			walk(v[i], false, file, cookie);
 	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
-	for (i = 0; i < n; i++) {
-		walk(v[i], false, file, cookie);
-		free(v[i]);
-	}
-	free(v);
+	dirlist_free(v, n);
 }
 
 void bench_walk(const char *path, void (*file)(const char *path, void *cookie), void *cookie)

@@ -8,11 +8,11 @@
  *
  *   check_kernel [FILE...]     compare these files instead
  */
+#include "dirlist.h"
 #include "fixture.h"
 #include "kload.h"
 #include "liveness.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,40 +166,19 @@ static void check_file(const char *path, struct totals *t)
 	df_object_free(obj);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Files under dir (recursively when deep) whose names end in suffix ("" any). */
 static void walk(const char *dir, const char *suffix, bool deep, struct totals *t)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **v = NULL;
-	size_t n = 0, i;
+	char **v;
+	size_t n, i;
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char **nv;
-
-		if (de->d_name[0] == '.')
-			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv || asprintf(&nv[n], "%s/%s", dir, de->d_name) < 0)
-			exit(99);
-		v = nv;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
+	if (dirlist(dir, &v, &n) == -ENOMEM)
+		exit(99);
 	for (i = 0; i < n; i++) {
 		struct stat st;
 		size_t len = strlen(v[i]), sl = strlen(suffix);
 
-		if (stat(v[i], &st))
+		if (strrchr(v[i], '/')[1] == '.' || stat(v[i], &st))
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			/* invalid/ holds malformed objects: nothing to compare. */
@@ -210,9 +189,8 @@ static void walk(const char *dir, const char *suffix, bool deep, struct totals *
 			   (len < 3 || strcmp(v[i] + len - 3, ".md"))) {
 			check_file(v[i], t);
 		}
-		free(v[i]);
 	}
-	free(v);
+	dirlist_free(v, n);
 }
 
 int main(int argc, char **argv)

@@ -12,8 +12,8 @@
 #include "kload.h"
 #include "ktable.h"
 #include "ktypes.h"
+#include "dirlist.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -190,11 +190,6 @@ static void object_rows(struct oracle *o, const char *path)
 	df_object_free(obj);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -205,39 +200,22 @@ static bool has_suffix(const char *s, const char *suffix)
 /* Every file under dir; documentation (*.md) is left out with a note. */
 static int walk(struct oracle *o, const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **v = NULL;
-	size_t n = 0, i;
-	int rc = 0;
+	char **v;
+	size_t n, i;
+	int rc = dirlist(dir, &v, &n);
 
-	if (!d) {
-		fprintf(stderr, "kernel-oracle: %s: %s\n", dir, strerror(errno));
+	if (rc == -ENOMEM) {
+		o->oom = true;
+		return 0;
+	}
+	if (rc) {
+		fprintf(stderr, "kernel-oracle: %s: %s\n", dir, strerror(-rc));
 		return -1;
 	}
-	while ((de = readdir(d))) {
-		char **nv;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv || asprintf(&nv[n], "%s/%s", dir, de->d_name) < 0) {
-			o->oom = true;
-			v = nv ? nv : v;
-			break;
-		}
-		v = nv;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !rc && !o->oom; i++) {
 		struct stat st;
 
-		if (rc || o->oom)
-			;	/* only free the rest */
-		else if (stat(v[i], &st))
+		if (stat(v[i], &st))
 			error_row(o, relative(o, v[i]), strerror(errno));
 		else if (S_ISDIR(st.st_mode))
 			rc = walk(o, v[i]);
@@ -246,9 +224,8 @@ static int walk(struct oracle *o, const char *dir)
 				"left out\n", v[i]);
 		else
 			object_rows(o, v[i]);
-		free(v[i]);
 	}
-	free(v);
+	dirlist_free(v, n);
 	return rc;
 }
 
