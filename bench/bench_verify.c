@@ -13,8 +13,11 @@
  * (tests/data/kernel/types, --types) are verified and loaded as the type
  * given there.
  * Each program runs in a forked child, so one crash costs one row; each
- * mode (and the kernel load) runs -r times (default 3) and the fastest run
- * counts, which keeps first-run effects out of the comparison.
+ * mode (and the kernel load) runs at least -r times (default 3), and more,
+ * up to MAX_REPS, until its runs add up to MIN_SPAN; the fastest run
+ * counts. That keeps first-run effects out of the comparison, and gives a
+ * program verified in microseconds as many chances as the machine's noise
+ * needs, on both sides alike.
  *
  *   bench_verify [-q] [-r N] [--no-kernel] [--table FILE] [--types FILE] FILE|DIR...
  */
@@ -30,6 +33,8 @@
 #include <unistd.h>
 
 #define NMODES 3
+#define MIN_SPAN_US	2000.0	/* repeat a run until its repetitions add up to this */
+#define MAX_REPS	25
 
 struct run_stats {
 	int verdict;		/* enum df_verdict, or -1: not run / failed */
@@ -139,15 +144,21 @@ static void table_stats(const char *path, const struct df_prog *prog, struct sam
 /* One program                                                        */
 /* ------------------------------------------------------------------ */
 
+static bool more(int rep, double span_us)
+{
+	return rep < reps || (rep < MAX_REPS && span_us < MIN_SPAN_US);
+}
+
 static void run_child(const struct df_prog *prog, int fd)
 {
 	struct sample s;
+	double span;
 	int m, rep;
 
 	memset(&s, 0, sizeof(s));
 	for (m = 0; m < NMODES; m++) {
 		s.mode[m].verdict = -1;
-		for (rep = 0; rep < reps; rep++) {
+		for (rep = 0, span = 0; more(rep, span); rep++) {
 			DF_OPTS(df_verify_opts, opts, .mode = modes[m]);
 			struct df_verify_result *r = NULL;
 			double usec;
@@ -155,6 +166,7 @@ static void run_child(const struct df_prog *prog, int fd)
 			if (df_verify(prog, &opts, &r) || !r)
 				break;
 			usec = (double)r->stats.time_ns / 1e3;
+			span += usec;
 			if (!rep || usec < s.mode[m].usec)
 				s.mode[m].usec = usec;
 			s.mode[m].verdict = r->verdict;
@@ -165,13 +177,14 @@ static void run_child(const struct df_prog *prog, int fd)
 		}
 	}
 	s.kernel.verdict = -1;
-	for (rep = 0; use_kernel && rep < reps; rep++) {
+	for (rep = 0, span = 0; use_kernel && more(rep, span); rep++) {
 		struct sample k;
 
 		memset(&k, 0, sizeof(k));
 		kernel_stats(prog, &k);
 		if (k.kernel.verdict < 0 && rep)
 			break;
+		span += k.kernel.usec;
 		if (!rep || k.kernel.usec < s.kernel.usec) {
 			s.kernel = k.kernel;
 			memcpy(s.kwhy, k.kwhy, sizeof(s.kwhy));

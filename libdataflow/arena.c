@@ -17,7 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define ARENA_FIRST	(32u << 10)
+#define ARENA_FIRST	(4u << 10)
 #define ARENA_HUGE	(2u << 20)
 #define ARENA_MAX	(32u << 20)
 /* a piece this large that needs a chunk of its own gets huge pages */

@@ -164,6 +164,11 @@ int df_cfg_build_why(const struct df_prog *prog, struct df_cfg **out, long *pc,
 /* A structural error of cfg's program: captured for df_cfg_build_why(), else printed. */
 void df_cfg_err(const struct df_cfg *cfg, long pc, const char *fmt, ...) DF_PRINTF(3, 4);
 
+/* pipeline.c: a pipeline over a CFG the caller built and frees after the pipeline */
+struct df_pipeline;
+int df_pipeline_new_cfg(const struct df_prog *prog, const struct df_cfg *cfg,
+			struct df_pipeline **out);
+
 /* protos.c: helper and kfunc prototypes (stack access sizes and verifier kinds) */
 struct df_call_consts;
 /* Parameters of the call at pc (helper or kfunc): its table count, else 5. */

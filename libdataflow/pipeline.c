@@ -8,6 +8,7 @@
 struct df_pipeline {
 	const struct df_prog *prog;
 	struct df_cfg *cfg;
+	bool own_cfg;		/* built here, not lent by the caller */
 	struct df_solver_opts opts;
 	struct df_solver **solvers;
 	uint32_t solver_cnt;
@@ -15,13 +16,13 @@ struct df_pipeline {
 	uint32_t depth;
 };
 
-int df_pipeline_new(const struct df_prog *prog, const struct df_solver_opts *opts,
-		    struct df_pipeline **out)
+static int pipeline_new(const struct df_prog *prog, const struct df_solver_opts *opts,
+			const struct df_cfg *cfg, struct df_pipeline **out)
 {
 	struct df_pipeline *p;
 	int err;
 
-	if (!out || !prog)
+	if (!out || !prog || (cfg && cfg->prog != prog))
 		return -EINVAL;
 	*out = NULL;
 	p = calloc(1, sizeof(*p));
@@ -34,13 +35,31 @@ int df_pipeline_new(const struct df_prog *prog, const struct df_solver_opts *opt
 	p->opts.sz = sizeof(p->opts);
 	p->opts.deps = NULL;
 	p->opts.dep_cnt = 0;
-	err = df_cfg_build(prog, &p->cfg);
-	if (err) {
-		free(p);
-		return err;
+	p->cfg = (struct df_cfg *)cfg;
+	if (!cfg) {
+		err = df_cfg_build(prog, &p->cfg);
+		if (err) {
+			free(p);
+			return err;
+		}
+		p->own_cfg = true;
 	}
 	*out = p;
 	return 0;
+}
+
+int df_pipeline_new(const struct df_prog *prog, const struct df_solver_opts *opts,
+		    struct df_pipeline **out)
+{
+	return pipeline_new(prog, opts, NULL, out);
+}
+
+int df_pipeline_new_cfg(const struct df_prog *prog, const struct df_cfg *cfg,
+			struct df_pipeline **out)
+{
+	if (!cfg)
+		return -EINVAL;
+	return pipeline_new(prog, NULL, cfg, out);
 }
 
 const struct df_solver *df_pipeline_solver(const struct df_pipeline *p,
@@ -126,6 +145,7 @@ void df_pipeline_free(struct df_pipeline *p)
 	for (uint32_t i = p->solver_cnt; i-- > 0;)
 		df_solver_free(p->solvers[i]);
 	free(p->solvers);
-	df_cfg_free(p->cfg);
+	if (p->own_cfg)
+		df_cfg_free(p->cfg);
 	free(p);
 }

@@ -32,13 +32,23 @@ static uint32_t frame_pc(const struct df_vstate *st, uint32_t frame)
 	return frame == st->curframe ? st->insn_idx : st->frame[frame + 1]->callsite;
 }
 
+/* A checkpoint is cleaned many times: each pc's answer is asked of the solver once. */
+#define LIVE_KNOWN	(1u << 16)
+
 static uint16_t live_regs(const struct df_prune_ctx *c, const struct df_vstate *st,
 			  uint32_t frame)
 {
+	uint32_t pc = frame_pc(st, frame);
 	uint16_t mask;
 
-	if (!c || !c->regs || df_regs_live_before(c->regs, frame_pc(st, frame), &mask))
+	if (!c || !c->regs)
 		return 0xffff;
+	if (c->live_memo && c->live_memo[pc])
+		return (uint16_t)c->live_memo[pc];
+	if (df_regs_live_before(c->regs, pc, &mask))
+		return 0xffff;
+	if (c->live_memo)
+		c->live_memo[pc] = mask | LIVE_KNOWN;
 	return mask;
 }
 

@@ -245,12 +245,21 @@ static void bound_offset(struct df_vreg *r)
 	r->var_off = vf_tnum_or(vf_tnum_clear_subreg(t64), t32);
 }
 
+/* The kernel deduces three times; a round that changes nothing has reached the fixpoint. */
+#define BOUNDS_AT	offsetof(struct df_vreg, var_off)
+#define BOUNDS_LEN	(offsetof(struct df_vreg, id) - BOUNDS_AT)
+
 void vf_reg_bounds_sync(struct df_vreg *r)
 {
 	vf_reg_update_bounds(r);
-	deduce(r);
-	deduce(r);
-	deduce(r);
+	for (int i = 0; i < 3; i++) {
+		char before[BOUNDS_LEN];
+
+		memcpy(before, (char *)r + BOUNDS_AT, BOUNDS_LEN);
+		deduce(r);
+		if (!memcmp(before, (char *)r + BOUNDS_AT, BOUNDS_LEN))
+			break;
+	}
 	bound_offset(r);
 	vf_reg_update_bounds(r);
 }

@@ -85,7 +85,7 @@ static int run_liveness(struct vf_env *env)
 
 	if (!p || !*p)
 		return 0;
-	err = df_pipeline_new(env->prog, NULL, &env->pipe);
+	err = df_pipeline_new_cfg(env->prog, env->cfg, &env->pipe);
 	if (err)
 		return err;
 	while (*(p += strspn(p, " \t,"))) {
@@ -107,8 +107,12 @@ static int run_liveness(struct vf_env *env)
 		else if (err)
 			return err;
 	}
-	if (has_word(env->mode->requires, "regs"))
+	if (has_word(env->mode->requires, "regs")) {
 		env->pctx.regs = df_pipeline_solver(env->pipe, "regs");
+		env->pctx.live_memo = calloc(env->prog->insn_cnt, sizeof(*env->pctx.live_memo));
+		if (!env->pctx.live_memo)
+			return -ENOMEM;
+	}
 	if (has_word(env->mode->requires, "stack"))
 		env->pctx.stack = df_pipeline_solver(env->pipe, "stack");
 	return 0;
@@ -309,6 +313,7 @@ static void env_free(struct vf_explorer *x)
 	free(env->path);
 	free(env->prune_point);
 	free(env->sub);
+	free(env->pctx.live_memo);
 	df_pipeline_free(env->pipe);
 	JLFA(bytes, x->ref_insn);
 	(void)bytes;

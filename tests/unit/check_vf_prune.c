@@ -24,6 +24,7 @@ struct prog {
 
 static void prog_load(struct prog *p, const char *text)
 {
+	memset(p, 0, sizeof(*p));
 	asm_test_setup();
 	p->obj = asm_test_assemble(text, "t");
 	ck_assert_int_eq(df_pipeline_new(&p->obj->progs[0], NULL, &p->pipe), 0);
@@ -281,7 +282,7 @@ END_TEST
 
 START_TEST(no_solver_is_live)
 {
-	struct df_prune_ctx none = { NULL, NULL };
+	struct df_prune_ctx none = { 0 };
 	struct df_vstate *st = spilled(2, DF_SCALAR, 5);
 
 	vf_mark_known(vt_reg(st, 7), 1);
