@@ -4,12 +4,15 @@
  * all given back at once. An analysis of a large program allocates tens
  * of megabytes in pieces of a few kilobytes, and each fresh page costs a
  * fault on first touch. The first chunks, for small programs, come from
- * malloc() and each piece is cleared as it is handed out (clearing a whole
- * chunk would touch pages nothing uses: in a forked process each is a
- * copy-on-write fault). From 2 MiB on, doubling up to 32 MiB, chunks are
- * mapped aligned to 2 MiB, zero already, in whole huge pages offered to
- * transparent huge pages, so that one fault maps 512 pages; so is a piece
- * of 256 KiB or more that needs a chunk of its own.
+ * malloc(), the first one small: a verification holds about eight arenas,
+ * and first chunks that add up past malloc's trim threshold made every
+ * free() give the heap back and the next run fault it in again. Each piece
+ * is cleared as it is handed out (clearing a whole chunk would touch pages
+ * nothing uses: in a forked process each is a copy-on-write fault). From
+ * 2 MiB on, doubling up to 32 MiB, chunks are mapped aligned to 2 MiB, zero
+ * already, in whole huge pages offered to transparent huge pages, so that
+ * one fault maps 512 pages; so is a piece of 256 KiB or more that needs a
+ * chunk of its own.
  */
 #include "internal.h"
 
@@ -50,7 +53,7 @@ static void *map_huge(size_t size)
 	return (void *)at;
 }
 
-/* 32 KiB, 128 KiB, 512 KiB, then huge: 2, 4, 8, 16, 32, 32... MiB */
+/* 4 KiB, 16 KiB, 64 KiB, 256 KiB, 1 MiB, then huge: 2, 4, 8, 16, 32, 32... MiB */
 static size_t next_size(size_t size)
 {
 	if (size < ARENA_HUGE)
