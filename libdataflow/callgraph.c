@@ -54,14 +54,15 @@ int df_cfg_callgraph(struct df_cfg *cfg)
 	uint8_t *color;
 	int err = -ENOMEM;
 
-	first = calloc((size_t)S + 1, sizeof(*first));
-	it = malloc((size_t)S * sizeof(*it));
-	stack = malloc((size_t)S * sizeof(*stack));
-	depth = calloc(S, sizeof(*depth));
-	color = calloc(S, 1);
+	/* one zeroed block for the scratch arrays: first[S + 1], it, stack, depth, color[S] */
+	first = calloc(1, ((size_t)S * 4 + 1) * sizeof(uint32_t) + S);
 	cfg->topo = malloc((size_t)S * sizeof(*cfg->topo));
-	if (!first || !it || !stack || !depth || !color || !cfg->topo)
+	if (!first || !cfg->topo)
 		goto out;
+	it = first + S + 1;
+	stack = it + S;
+	depth = stack + S;
+	color = (uint8_t *)(depth + S);
 	/* calls are sorted by pc and subprograms are pc ranges */
 	for (i = 0; i < cfg->call_cnt; i++)
 		first[cfg->calls[i].caller + 1]++;
@@ -118,9 +119,5 @@ int df_cfg_callgraph(struct df_cfg *cfg)
 	err = 0;
 out:
 	free(first);
-	free(it);
-	free(stack);
-	free(depth);
-	free(color);
 	return err;
 }

@@ -56,8 +56,12 @@ struct builder {
 	uint32_t subprog_cnt, leader_cnt;	/* slots flagged SLOT_SUBPROG, SLOT_LEADER */
 };
 
-static enum term insn_term(const struct df_insn *in)
+static inline enum term insn_term(const struct df_insn *in)
 {
+	uint8_t cls = DF_CLASS(in->code);
+
+	if (cls != DF_JMP && cls != DF_JMP32)
+		return T_NONE;
 	if (DF_CLASS(in->code) == DF_JMP && DF_OP(in->code) == DF_JA &&
 	    DF_SRC(in->code) == DF_X)
 		return T_GOTOX;
@@ -85,6 +89,27 @@ static bool is_last_ok(uint8_t code)
 static uint32_t insn_start(const struct builder *b, uint32_t pc)
 {
 	return (b->flags[pc] & SLOT_SECOND) ? pc - 1 : pc;
+}
+
+/* The first slot at or after pc (or n) whose flags have one of the bits of bit. */
+static uint32_t next_flagged(const struct builder *b, uint32_t pc, uint8_t bit)
+{
+	uint64_t rep = 0x0101010101010101ull * bit;
+
+	while (pc < b->n && (pc & 7))
+		if (b->flags[pc++] & bit)
+			return pc - 1;
+	while (pc + 8 <= b->n) {
+		uint64_t w;
+
+		memcpy(&w, b->flags + pc, 8);
+		if (w & rep)
+			break;
+		pc += 8;
+	}
+	while (pc < b->n && !(b->flags[pc] & bit))
+		pc++;
+	return pc;
 }
 
 /*
@@ -141,12 +166,10 @@ static int make_subprogs(struct builder *b)
 	if (!cfg->subprogs)
 		return -ENOMEM;
 	cfg->subprog_cnt = cnt;
-	for (pc = 0, s = 0; pc < b->n; pc++) {
+	for (pc = 0, s = 0; (pc = next_flagged(b, pc, SLOT_SUBPROG)) < b->n; pc++) {
 		struct df_subprog *sp = &cfg->subprogs[s];
 		const struct df_func *f;
 
-		if (!(b->flags[pc] & SLOT_SUBPROG))
-			continue;
 		if (s)
 			cfg->subprogs[s - 1].end = pc;
 		sp->start = pc;
@@ -176,6 +199,42 @@ static inline void mark_leader(struct builder *b, uint32_t pc)
 	b->flags[pc] |= SLOT_LEADER;
 }
 
+/* The checks and leaders of one slot that ends a block or its subprogram. */
+static int check_insn(struct builder *b, const struct df_subprog *sp, uint32_t pc,
+		      enum term term)
+{
+	const struct df_insn *in = &b->prog->insns[pc];
+
+	if (b->flags[pc] & SLOT_SECOND)
+		term = T_NONE;
+	if (term == T_GOTOX) {
+		df_cfg_err(b->cfg, pc, "indirect jump (gotox) is not supported");
+		return -EOPNOTSUPP;
+	}
+	if (term == T_COND || term == T_GOTO) {
+		int64_t t = df_insn_jump_target(in, pc);
+
+		if (t < sp->start || t >= sp->end) {
+			df_cfg_err(b->cfg, pc, "jump out of range from insn %u to %lld",
+				   pc, (long long)t);
+			return -EINVAL;
+		}
+		if (b->flags[t] & SLOT_SECOND) {
+			df_cfg_err(b->cfg, pc, "jump into the middle of ldimm64 insn %lld",
+				   (long long)t - 1);
+			return -EINVAL;
+		}
+		mark_leader(b, (uint32_t)t);
+	}
+	if (term != T_NONE && pc + 1 < b->n)
+		mark_leader(b, pc + 1);
+	if (pc == sp->end - 1 && !is_last_ok(in->code)) {
+		df_cfg_err(b->cfg, insn_start(b, pc), "last insn is not an exit or jmp");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * The kernel's per-subprogram checks, in its order (slot by slot), and
  * block leaders: jump targets and whatever follows a jump, an exit or a
@@ -184,43 +243,21 @@ static inline void mark_leader(struct builder *b, uint32_t pc)
 static int check_subprogs(struct builder *b)
 {
 	const struct df_insn *insns = b->prog->insns;
-	const struct df_subprog *sp = b->cfg->subprogs;
-	uint32_t pc;
+	const struct df_subprog *sp = b->cfg->subprogs, *sp_end = sp + b->cfg->subprog_cnt;
+	uint32_t pc = 0;
 
-	for (pc = 0; pc < b->n; pc++) {
-		const struct df_insn *in = &insns[pc];
-		enum term term = T_NONE;
+	for (; sp < sp_end; sp++) {
+		mark_leader(b, sp->start);
+		for (pc = sp->start; pc < sp->end; pc++) {
+			const struct df_insn *in = &insns[pc];
+			enum term term = insn_term(in);
+			int err;
 
-		if (pc && (b->flags[pc] & SLOT_SUBPROG))
-			sp++;
-		if (b->flags[pc] & SLOT_SUBPROG)
-			mark_leader(b, pc);
-		if (!(b->flags[pc] & SLOT_SECOND))
-			term = insn_term(in);
-		if (term == T_GOTOX) {
-			df_cfg_err(b->cfg, pc, "indirect jump (gotox) is not supported");
-			return -EOPNOTSUPP;
-		}
-		if (term == T_COND || term == T_GOTO) {
-			int64_t t = df_insn_jump_target(in, pc);
-
-			if (t < sp->start || t >= sp->end) {
-				df_cfg_err(b->cfg, pc, "jump out of range from insn %u to %lld",
-					   pc, (long long)t);
-				return -EINVAL;
-			}
-			if (b->flags[t] & SLOT_SECOND) {
-				df_cfg_err(b->cfg, pc, "jump into the middle of ldimm64 insn %lld",
-					   (long long)t - 1);
-				return -EINVAL;
-			}
-			mark_leader(b, (uint32_t)t);
-		}
-		if (term != T_NONE && pc + 1 < b->n)
-			mark_leader(b, pc + 1);
-		if (pc == sp->end - 1 && !is_last_ok(in->code)) {
-			df_cfg_err(b->cfg, insn_start(b, pc), "last insn is not an exit or jmp");
-			return -EINVAL;
+			if (term == T_NONE && pc != sp->end - 1)
+				continue;
+			err = check_insn(b, sp, pc, term);
+			if (err)
+				return err;
 		}
 	}
 	return 0;
@@ -236,22 +273,22 @@ static int make_blocks(struct builder *b)
 	if (!cfg->blocks || !cfg->block_of)
 		return -ENOMEM;
 	cfg->block_cnt = cnt;
-	for (pc = 0; pc < b->n; pc++) {
-		if (b->flags[pc] & SLOT_LEADER) {
-			if (b->flags[pc] & SLOT_SUBPROG) {
-				s++;
-				cfg->subprogs[s].first_block = id + 1;
-			}
-			if (id != UINT32_MAX)
-				cfg->blocks[id].end = pc;
-			id++;
-			cfg->blocks[id].start = pc;
-			cfg->blocks[id].subprog = s;
-			cfg->subprogs[s].block_cnt++;
+	/* slot 0 leads a block: the subprogram start */
+	for (pc = 0; pc < b->n;) {
+		uint32_t next = next_flagged(b, pc + 1, SLOT_LEADER);
+
+		if (b->flags[pc] & SLOT_SUBPROG) {
+			s++;
+			cfg->subprogs[s].first_block = id + 1;
 		}
-		cfg->block_of[pc] = id;
+		id++;
+		cfg->blocks[id].start = pc;
+		cfg->blocks[id].end = next;
+		cfg->blocks[id].subprog = s;
+		cfg->subprogs[s].block_cnt++;
+		for (; pc < next; pc++)
+			cfg->block_of[pc] = id;
 	}
-	cfg->blocks[id].end = b->n;
 	return 0;
 }
 
@@ -339,20 +376,17 @@ static int make_edges(struct builder *b)
 	uint32_t *call_first = NULL, *by_callee = NULL, *fill = NULL;
 	uint32_t i, S = cfg->subprog_cnt, B = cfg->block_cnt;
 	uint64_t total = 0;
-	int err = -ENOMEM;
 
-	call_first = calloc((size_t)S + 1, sizeof(*call_first));
-	by_callee = malloc(((size_t)cfg->call_cnt + 1) * sizeof(*by_callee));
-	if (!call_first || !by_callee)
-		goto out;
+	call_first = df_arena_zalloc(&b->priv->arena, ((size_t)S + 1) * sizeof(*call_first));
+	by_callee = df_arena_zalloc(&b->priv->arena, (size_t)cfg->call_cnt * sizeof(*by_callee));
+	fill = df_arena_zalloc(&b->priv->arena, ((size_t)S + 1) * sizeof(*fill));
+	if (!call_first || !by_callee || !fill)
+		return -ENOMEM;
 	for (i = 0; i < cfg->call_cnt; i++)
 		if (!cfg->calls[i].callback)
 			call_first[cfg->calls[i].callee + 1]++;
 	for (i = 0; i < S; i++)
 		call_first[i + 1] += call_first[i];
-	fill = malloc(((size_t)S + 1) * sizeof(*fill));
-	if (!fill)
-		goto out;
 	memcpy(fill, call_first, ((size_t)S + 1) * sizeof(*fill));
 	for (i = 0; i < cfg->call_cnt; i++)
 		if (!cfg->calls[i].callback)
@@ -368,12 +402,11 @@ static int make_edges(struct builder *b)
 	if (total > CFG_MAX_EDGES) {
 		df_cfg_err(b->cfg, -1, "control-flow graph too large (%llu edges)",
 			   (unsigned long long)total);
-		err = -E2BIG;
-		goto out;
+		return -E2BIG;
 	}
 	cfg->edges = df_arena_zalloc(&b->priv->arena, (total ? total : 1) * sizeof(*cfg->edges));
 	if (!cfg->edges)
-		goto out;
+		return -ENOMEM;
 	for (i = 0; i < B; i++) {
 		struct df_block *blk = &cfg->blocks[i];
 		uint32_t s = blk->subprog, k;
@@ -388,12 +421,7 @@ static int make_edges(struct builder *b)
 				i, cfg->block_of[c->pc + 1], DF_EDGE_RETURN, false };
 		}
 	}
-	err = 0;
-out:
-	free(call_first);
-	free(by_callee);
-	free(fill);
-	return err;
+	return 0;
 }
 
 /* succ lists are the edges in order; pred lists come from a counting sort. */
@@ -444,14 +472,14 @@ static int dfs_orders(struct builder *b)
 	uint32_t B = cfg->block_cnt, s, used = 0;
 	uint32_t *stack, *it, *pool;
 	uint8_t *color;
-	int err = -ENOMEM;
 
+	/* the scratch arrays live as long as the CFG: B * 9 bytes */
 	pool = b->priv->rpo_pool = df_arena_zalloc(&b->priv->arena, (size_t)B * sizeof(*pool));
-	stack = malloc((size_t)B * sizeof(*stack));
-	it = calloc(B, sizeof(*it));
-	color = calloc(B, 1);
+	stack = df_arena_zalloc(&b->priv->arena, (size_t)B * sizeof(*stack));
+	it = df_arena_zalloc(&b->priv->arena, (size_t)B * sizeof(*it));
+	color = df_arena_zalloc(&b->priv->arena, B);
 	if (!pool || !stack || !it || !color)
-		goto out;
+		return -ENOMEM;
 	for (s = 0; s < cfg->subprog_cnt; s++) {
 		struct df_subprog *sp = &cfg->subprogs[s];
 		uint32_t root = sp->first_block, sp_top = 0, i, j;
@@ -489,12 +517,7 @@ static int dfs_orders(struct builder *b)
 		}
 		used += sp->rpo_cnt;
 	}
-	err = 0;
-out:
-	free(stack);
-	free(it);
-	free(color);
-	return err;
+	return 0;
 }
 
 void df_cfg_free(struct df_cfg *cfg)

@@ -595,6 +595,14 @@ struct df_analysis {
 	void (*call_return)(const struct df_ctx *caller, uint32_t pc,
 			    const void *at_call, const void *callee_state,
 			    void *out);
+	/*
+	 * Optional: transfer() over the instructions in slots [first, end) of
+	 * one block, in place, in the analysis direction; the same as calling
+	 * transfer() on each. The engine uses it where nothing else happens
+	 * between them (no trace, no call crossing contexts, no saved state).
+	 */
+	void (*transfer_range)(const struct df_ctx *c, uint32_t first, uint32_t end,
+			       void *s);
 };
 
 enum df_event_kind {

@@ -63,6 +63,8 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	uint32_t n = ss->root_cnt ? ss->root_cnt : 1, words = (n + 63) / 64;
 	bool keep_seed = s->mode == DF_CTX_CALLSITE_DEPTH && depth > 0 && ss->entry_flows;
 	struct df_sctx *x;
+	size_t nst;
+	uint8_t *p;
 
 	if (s->ctx_cnt >= s->o.max_contexts) {
 		df_prog_err(s->prog, callsite, "analysis '%s': more than %u contexts",
@@ -80,13 +82,6 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	x->dep_head = DF_NONE;
 	x->hash_next = DF_NONE;
 	x->cursor = UINT32_MAX;
-	x->states = df_arena_zalloc(&s->arena, n * s->ssz);
-	x->visits = df_arena_zalloc(&s->arena, n * sizeof(uint32_t));
-	x->reached = df_arena_zalloc(&s->arena, 2 * words * sizeof(uint64_t));
-	if (s->a.widen)
-		x->joins = df_arena_zalloc(&s->arena, n * sizeof(uint32_t));
-	if (s->interproc)
-		x->summary = df_arena_zalloc(&s->arena, s->ssz);
 	/*
 	 * Callsite-depth: a call's entry state is compared with the seeds of the
 	 * contexts of its key. Where nothing else flows into the entry block,
@@ -94,14 +89,25 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	 * (bottom is the identity of join), and stands for it; roots (depth 0)
 	 * are never compared.
 	 */
-	if (keep_seed)
-		x->seed = df_arena_zalloc(&s->arena, s->ssz);
-	if (!x->states || !x->visits || !x->reached || (s->a.widen && !x->joins) ||
-	    (s->interproc && !x->summary) || (keep_seed && !x->seed)) {
+	nst = n + (s->interproc ? 1 : 0) + (keep_seed ? 1 : 0);
+	/* one piece: reached[] and pending[], the states, then visits[] and joins[] */
+	p = df_arena_zalloc(&s->arena, 2 * words * sizeof(uint64_t) +
+			    ((nst * s->ssz + 7) & ~(size_t)7) +
+			    (s->a.widen ? 2 : 1) * n * sizeof(uint32_t));
+	if (!p) {
 		df_ctx_release(x);
 		return -ENOMEM;
 	}
+	x->reached = (uint64_t *)(void *)p;
 	x->pending = x->reached + words;
+	x->states = p + 2 * words * sizeof(uint64_t);
+	if (s->interproc)
+		x->summary = x->states + n * s->ssz;
+	if (keep_seed)
+		x->seed = x->states + (nst - 1) * s->ssz;
+	x->visits = (uint32_t *)(void *)(x->states + ((nst * s->ssz + 7) & ~(size_t)7));
+	if (s->a.widen)
+		x->joins = x->visits + n;
 	s->sub[subprog].entered = true;
 	*out = s->ctx_cnt++;
 	return 0;
@@ -238,13 +244,16 @@ void df_push(struct df_solver *s, uint32_t ci, uint32_t prio)
 	if (x->active)
 		return;
 	if (s->heap_cnt == s->heap_cap) {
+		/* in the arena: the old heap stays there, half the size at most */
 		uint32_t cap = s->heap_cap ? 2 * s->heap_cap : 64;
-		uint64_t *h = realloc(s->heap, cap * sizeof(*h));
+		uint64_t *h = df_arena_zalloc(&s->arena, cap * sizeof(*h));
 
 		if (!h) {
 			s->err = -ENOMEM;
 			return;
 		}
+		if (s->heap_cnt)
+			memcpy(h, s->heap, s->heap_cnt * sizeof(*h));
 		s->heap = h;
 		s->heap_cap = cap;
 	}
@@ -325,12 +334,32 @@ static void plain_block(const struct df_solver *s, const struct df_ctx *c,
 	const struct df_insn *insns = s->prog->insns;
 	uint32_t call = xb->call_idx;
 
+	if (s->backward && s->a.transfer_range) {
+		s->a.transfer_range(c, xb->start, s->cfg->blocks[xb - s->blk].end, cur);
+		return;
+	}
 	if (s->backward) {
 		for (uint32_t pc = xb->last_pc;; pc = df_prev_pc(s, xb->start, pc)) {
 			transfer(c, pc, cur, cur);
 			if (pc == xb->start)
 				break;
 		}
+		return;
+	}
+	if (s->a.transfer_range) {
+		const struct df_ssub *ss = &s->sub[c->subprog];
+		const uint32_t *cpc = s->call_pc + ss->call_base;
+		uint32_t run = xb->start, end = s->cfg->blocks[xb - s->blk].end;
+
+		/* runs between the calls whose state before is saved (the layout lists them) */
+		for (uint32_t pc; lv && xb->call && call < ss->call_cnt && (pc = cpc[call]) < end;
+		     call++) {
+			if (pc > run)
+				s->a.transfer_range(c, run, pc, cur);
+			memcpy(lv->calls + (size_t)call * s->ssz, cur, s->ssz);
+			run = pc;
+		}
+		s->a.transfer_range(c, run, end, cur);
 		return;
 	}
 	if (!lv || !xb->call) {
@@ -404,6 +433,14 @@ static int segment(struct df_solver *s, uint32_t ci, uint32_t slot)
 		}
 		if (s->o.trace)
 			df_trace_ev(s, &c, DF_EV_VISIT, b, pc, pc, NULL, cur, false);
+		/* the ends of the states this block flows into, while its transfers run */
+		for (uint32_t i = xb->flow; i < xb[1].flow; i++) {
+			uint32_t to = s->flow[i] & ~(1u << 31);
+			const uint8_t *t = df_root_state(s, x, s->blk[to].root);
+
+			__builtin_prefetch(t, 1);
+			__builtin_prefetch(t + s->ssz - 1, 1);
+		}
 		if (plain)
 			plain_block(s, &c, xb, cur, lv);
 		else if (!step_block(s, &c, xb, lv, &cur, &nxt))

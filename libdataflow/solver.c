@@ -160,14 +160,12 @@ int df_solver_new(const struct df_prog *prog, const struct df_cfg *cfg,
 	if (err)
 		goto fail;
 	err = -ENOMEM;
-	s->wa = malloc(6 * s->ssz);
-	for (int i = 0; i < 4 && s->wa; i++) {
-		s->q[i] = malloc(s->ssz);
-		if (!s->q[i])
-			goto fail;
-	}
+	/* the solve scratch, then the query scratch: one piece */
+	s->wa = malloc(10 * s->ssz);
 	if (!s->wa)
 		goto fail;
+	for (int i = 0; i < 4; i++)
+		s->q[i] = s->wa + (6 + i) * s->ssz;
 	s->wb = s->wa + s->ssz;
 	s->tmp = s->wb + s->ssz;
 	s->old = s->tmp + s->ssz;
@@ -200,17 +198,9 @@ void df_solver_free(struct df_solver *s)
 	for (uint32_t i = 0; i < s->ctx_cnt; i++)
 		df_ctx_release(&s->ctx[i]);
 	df_arena_free(&s->arena);
-	for (int i = 0; i <= DF_MAX_CALL_FRAMES; i++) {
-		free(s->lvl[i].a);
-		free(s->lvl[i].calls);
-	}
-	for (int i = 0; i < 4; i++)
-		free(s->q[i]);
 	free(s->ctx);
-	free(s->htab);
 	free(s->dep);
 	free(s->dtab);
-	free(s->heap);
 	free(s->wa);
 	free(s->deps);
 	free(s);

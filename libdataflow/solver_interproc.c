@@ -76,7 +76,8 @@ static int intern_add(struct df_solver *s, uint32_t id)
 	}
 	if (2 * (s->ctx_cnt + 1) > s->hcap) {
 		uint32_t cap = s->hcap ? 2 * s->hcap : 64, old = s->hcap;
-		uint32_t *t = calloc(cap, sizeof(*t)), *o = s->htab;
+		/* in the arena, as the heap */
+		uint32_t *t = df_arena_zalloc(&s->arena, cap * sizeof(*t)), *o = s->htab;
 
 		if (!t)
 			return -ENOMEM;
@@ -85,7 +86,6 @@ static int intern_add(struct df_solver *s, uint32_t id)
 		for (uint32_t i = 0; i < old; i++)
 			if (o[i])
 				intern_put(s, o[i] - 1);
-		free(o);
 	}
 	intern_put(s, id);
 	return 0;
@@ -323,12 +323,17 @@ static void level_prepare(struct df_solver *s, uint32_t ci)
 	if (!n || s->a.edge || (size_t)n * s->ssz > DF_CALL_SAVE_MAX)
 		return;
 	if (n > l->call_cap) {
-		uint8_t *p = realloc(l->calls, (size_t)n * s->ssz);
+		/* in the arena, at least doubling: what it leaves behind is bounded */
+		uint32_t cap = n > 2 * l->call_cap ? n : 2 * l->call_cap;
+		uint8_t *p;
 
+		if ((size_t)cap * s->ssz > DF_CALL_SAVE_MAX)
+			cap = n;
+		p = df_arena_zalloc(&s->arena, (size_t)cap * s->ssz);
 		if (!p)
 			return;	/* replay instead */
 		l->calls = p;
-		l->call_cap = n;
+		l->call_cap = cap;
 	}
 	l->ctx = ci;
 	l->saving = true;
@@ -415,7 +420,7 @@ static int level_alloc(struct df_solver *s, uint32_t depth)
 
 	if (l->a)
 		return 0;
-	l->a = malloc(2 * s->ssz);
+	l->a = df_arena_zalloc(&s->arena, 2 * s->ssz);
 	if (!l->a)
 		return -ENOMEM;
 	l->entry = l->a + s->ssz;

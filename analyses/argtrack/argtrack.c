@@ -28,6 +28,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define AT_AVX2 1	/* the join's comparison, where the processor has it */
+#endif
 
 static struct df_argtrack_priv *priv_of(const struct df_ctx *c)
 {
@@ -92,10 +96,25 @@ static uint32_t record_get(struct df_argtrack_priv *p, uint32_t ctx, uint32_t pc
 	return p->rec_cnt++;
 }
 
-static void set_all(struct df_argtrack_state *s, struct df_arg v, uint32_t entry)
+#define REP2(x)		x, x
+#define REP16(x)	REP2(REP2(REP2(REP2(x))))
+#define REP82(x)	REP16(x), REP16(x), REP16(x), REP16(x), REP16(x), REP2(x)
+
+_Static_assert(DF_ARG_NLOCS == 82, "the templates below list every location");
+
+/* Bottom, and the NONE-filled start of a root or an entry, copied whole. */
+static const struct df_argtrack_state bottom_st = {
+	.loc = { REP82({ .frame = DF_ARG_UNVISITED }) },
+	.entry = DF_ARG_ENTRY_NONE,
+};
+static const struct df_argtrack_state none_st = {
+	.loc = { REP82({ .frame = DF_ARG_NONE }) },
+	.entry = DF_ARG_ENTRY_ROOT,
+};
+
+static void set_none(struct df_argtrack_state *s, uint32_t entry)
 {
-	for (int i = 0; i < DF_ARG_NLOCS; i++)
-		s->loc[i] = v;
+	memcpy(s, &none_st, sizeof(*s));
 	s->entry = entry;
 }
 
@@ -117,7 +136,7 @@ static int at_init(const struct df_ctx *c, void **out)
 		free(p);
 		return err;
 	}
-	set_all(&p->root.st, df_arg_none(), DF_ARG_ENTRY_ROOT);
+	set_none(&p->root.st, DF_ARG_ENTRY_ROOT);
 	p->root.parent = UINT32_MAX;
 	p->root.caller_ctx = UINT32_MAX;
 	p->root.caller_depth = -1;
@@ -144,14 +163,14 @@ static void at_fini(void *priv)
 static void at_bottom(const struct df_ctx *c, void *s)
 {
 	(void)c;
-	set_all(s, df_arg_unvisited(), DF_ARG_ENTRY_NONE);
+	memcpy(s, &bottom_st, sizeof(bottom_st));
 }
 
 static void at_boundary(const struct df_ctx *c, void *s)
 {
 	struct df_argtrack_state *st = s;
 
-	set_all(st, df_arg_none(), DF_ARG_ENTRY_ROOT);
+	set_none(st, DF_ARG_ENTRY_ROOT);
 	st->loc[DF_REG_FP] = df_arg_single((int)c->depth, 0);
 }
 
@@ -160,6 +179,8 @@ static bool is_bottom(const struct df_argtrack_state *s)
 {
 	if (s->entry != DF_ARG_ENTRY_NONE)
 		return false;
+	if (!memcmp(s, &bottom_st, sizeof(*s)))
+		return true;
 	for (int i = 0; i < DF_ARG_NLOCS; i++)
 		if (s->loc[i].frame != DF_ARG_UNVISITED)
 			return false;
@@ -189,14 +210,16 @@ static inline bool absorbs(const struct df_arg *a, const struct df_arg *b)
 	       ((b->frame >= 0 || b->frame == DF_ARG_IMPRECISE) && !(frame_bits(b) & ~a->mask));
 }
 
-/* dst->loc[i] := dst->loc[i] ⊔ src->loc[i]; returns whether it changed. */
-static bool join_loc(struct df_argtrack_state *d, const struct df_argtrack_state *s, int i)
+/* dst->loc[i] := dst->loc[i] ⊔ src->loc[i], the two differing; returns whether it changed. */
+static inline __attribute__((always_inline)) bool
+join_loc(struct df_argtrack_state *d, const struct df_argtrack_state *s, int i)
 {
 	struct df_arg *a = &d->loc[i];
 	const struct df_arg *b = &s->loc[i];
 	struct df_arg r;
 
-	if (b->frame == DF_ARG_UNVISITED || df_arg_same(a, b))
+	/* a and b differ: a byte of them does */
+	if (b->frame == DF_ARG_UNVISITED)
 		return false;
 	if (a->frame == DF_ARG_UNVISITED) {
 		*a = *b;
@@ -210,7 +233,7 @@ static bool join_loc(struct df_argtrack_state *d, const struct df_argtrack_state
 		r = df_arg_imprecise(frame_bits(a) | frame_bits(b));
 	else
 		r = df_arg_join_slow(*a, *b);
-	if (df_arg_same(&r, a) || df_arg_equal(&r, a))
+	if (df_arg_same(&r, a) || df_arg_eq(&r, a))
 		return false;
 	*a = r;
 	return true;
@@ -235,6 +258,90 @@ static inline uint64_t diff64(const char *a, const char *b)
 #endif
 }
 
+/* Whether the 64 bytes at a and b differ at all: most groups of a join agree. */
+static inline bool differ64(const char *a, const char *b)
+{
+#ifdef __SSE2__
+	__m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)a);
+	__m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(a + 16));
+	__m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(a + 32));
+	__m128i x3 = _mm_loadu_si128((const __m128i *)(const void *)(a + 48));
+	__m128i y0 = _mm_loadu_si128((const __m128i *)(const void *)b);
+	__m128i y1 = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
+	__m128i y2 = _mm_loadu_si128((const __m128i *)(const void *)(b + 32));
+	__m128i y3 = _mm_loadu_si128((const __m128i *)(const void *)(b + 48));
+	__m128i e = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x0, y0), _mm_cmpeq_epi8(x1, y1)),
+				  _mm_and_si128(_mm_cmpeq_epi8(x2, y2), _mm_cmpeq_epi8(x3, y3)));
+
+	return _mm_movemask_epi8(e) != 0xffff;
+#else
+	return memcmp(a, b, 64) != 0;
+#endif
+}
+
+#define AT_GROUPS	((sizeof(struct df_argtrack_state) + 63) / 64)
+/* Where group g of a state starts: the last group ends with the state. */
+#define AT_GROUP_AT(g)	((g) + 1 < AT_GROUPS ? 64 * (g) : sizeof(struct df_argtrack_state) - 64)
+
+/* Bit g set: group g of a and b differs. */
+static uint32_t differ_groups(const char *a, const char *b)
+{
+	uint32_t m = 0;
+
+#pragma GCC unroll 16
+	for (size_t g = 0; g < AT_GROUPS; g++)
+		m |= (uint32_t)differ64(a + AT_GROUP_AT(g), b + AT_GROUP_AT(g)) << g;
+	return m;
+}
+
+#ifdef AT_AVX2
+/* The same, 32 bytes at a time, where the processor has them. */
+__attribute__((target("avx2"))) static uint32_t differ_groups_avx2(const char *a, const char *b)
+{
+	uint32_t m = 0;
+
+#pragma GCC unroll 16
+	for (size_t g = 0; g < AT_GROUPS; g++) {
+		const __m256i *x = (const __m256i *)(const void *)(a + AT_GROUP_AT(g));
+		const __m256i *y = (const __m256i *)(const void *)(b + AT_GROUP_AT(g));
+		__m256i e = _mm256_and_si256(
+			_mm256_cmpeq_epi8(_mm256_loadu_si256(x), _mm256_loadu_si256(y)),
+			_mm256_cmpeq_epi8(_mm256_loadu_si256(x + 1), _mm256_loadu_si256(y + 1)));
+
+		m |= (uint32_t)(_mm256_movemask_epi8(e) != -1) << g;
+	}
+	return m;
+}
+#endif
+
+/*
+ * Join the locations with a byte that differs among bytes [off, off + 64)
+ * of the state, compared from at (<= off) on; *next: the first location
+ * not joined yet.
+ */
+static inline bool join_group(struct df_argtrack_state *d, const struct df_argtrack_state *s,
+			      size_t off, size_t at, int *next)
+{
+	const size_t lsz = sizeof(d->loc[0]);
+	uint64_t m = diff64((const char *)d + at, (const char *)s + at) >> (off - at);
+	bool changed = false;
+
+	while (m) {
+		size_t byte = off + (size_t)__builtin_ctzll(m);
+		int i = (int)(byte / lsz);
+
+		if (i >= DF_ARG_NLOCS)
+			break;
+		if (i >= *next) {
+			changed |= join_loc(d, s, i);
+			*next = i + 1;
+		}
+		/* past location i */
+		m = (i + 1) * lsz - off >= 64 ? 0 : m & ~0ull << ((i + 1) * lsz - off);
+	}
+	return changed;
+}
+
 /*
  * Pointwise, joining only the locations with a byte that differs (most
  * agree: states meeting at a block mostly do), each once: the join is not
@@ -246,8 +353,8 @@ static bool at_join(const struct df_ctx *c, void *dst, const void *src)
 {
 	struct df_argtrack_state *d = dst;
 	const struct df_argtrack_state *s = src;
-	const size_t lsz = sizeof(d->loc[0]), bytes = sizeof(d->loc);
 	bool changed = false;
+	uint32_t groups;
 	int next = 0;
 
 	(void)c;
@@ -255,24 +362,17 @@ static bool at_join(const struct df_ctx *c, void *dst, const void *src)
 		memcpy(d, s, sizeof(*d));
 		return !is_bottom(s);
 	}
-	for (size_t off = 0; off < bytes; off += 64) {
-		/* the last block ends with the state; it starts inside the one before */
-		size_t at = off + 64 <= sizeof(*d) ? off : sizeof(*d) - 64;
-		uint64_t m = diff64((const char *)d + at, (const char *)s + at) >> (off - at);
+#ifdef AT_AVX2
+	groups = __builtin_cpu_supports("avx2") ? differ_groups_avx2(dst, src) :
+						  differ_groups(dst, src);
+#else
+	groups = differ_groups(dst, src);
+#endif
+	/* locations from byte 64 * g on, compared from where group g starts */
+	for (; groups; groups &= groups - 1) {
+		size_t g = (size_t)__builtin_ctz(groups);
 
-		while (m) {
-			size_t byte = off + (size_t)__builtin_ctzll(m);
-			int i = (int)(byte / lsz);
-
-			if (i >= DF_ARG_NLOCS)
-				break;
-			if (i >= next) {
-				changed |= join_loc(d, s, i);
-				next = i + 1;
-			}
-			/* past location i */
-			m = (i + 1) * lsz - off >= 64 ? 0 : m & ~0ull << ((i + 1) * lsz - off);
-		}
+		changed |= join_group(d, s, 64 * g, AT_GROUP_AT(g), &next);
 	}
 	if (s->entry < d->entry) {
 		d->entry = s->entry;
@@ -290,7 +390,7 @@ static bool at_equal(const struct df_ctx *c, const void *a, const void *b)
 		return false;
 	for (int i = 0; i < DF_ARG_NLOCS; i++)
 		if (!df_arg_same(&x->loc[i], &y->loc[i]) &&
-		    !df_arg_equal(&x->loc[i], &y->loc[i]))
+		    !df_arg_eq(&x->loc[i], &y->loc[i]))
 			return false;
 	return true;
 }
@@ -406,7 +506,7 @@ static void at_call_into(const struct df_ctx *caller, uint32_t pc,
 	(void)callee;
 	df_argtrack_call_args(caller->prog, caller->cfg, &p->consts, pc, cs,
 			      args, &sub);
-	set_all(st, df_arg_none(), DF_ARG_ENTRY_ROOT);
+	set_none(st, DF_ARG_ENTRY_ROOT);
 	for (int i = 1; i <= 5; i++)
 		st->loc[i] = args[i];
 	st->loc[DF_REG_FP] = df_arg_single((int)caller->depth + 1, 0);
@@ -420,7 +520,7 @@ static void at_call_into(const struct df_ctx *caller, uint32_t pc,
 	if (!fresh)
 		return;
 	r = p->recs[id];
-	set_all(&r->st, df_arg_none(), id);
+	set_none(&r->st, id);
 	for (int i = 1; i < DF_ARG_SPILL0; i++)
 		r->st.loc[i] = i == DF_REG_FP ? df_arg_none() : args[i];
 	memcpy(&r->st.loc[DF_ARG_SPILL0], &cs->loc[DF_ARG_SPILL0],
@@ -451,6 +551,7 @@ DF_API const struct df_analysis df_argtrack_analysis = {
 	.transfer = df_at_transfer,
 	.resolve_call = at_resolve_call,
 	.call_into = at_call_into,
+	.transfer_range = df_at_transfer_range,
 };
 
 const struct df_argtrack_state *df_argtrack_entry(const struct df_solver *s,

@@ -148,13 +148,6 @@ static void cxfer(const struct df_prog *prog, const struct df_cfg *cfg,
 			s->r[r] = varying();
 }
 
-static int cmp_call(const void *a, const void *b)
-{
-	const struct df_call_consts *x = a, *y = b;
-
-	return x->pc < y->pc ? -1 : x->pc > y->pc;
-}
-
 /* A call whose stack access or callback depends on constant arguments. */
 static bool reads_consts(const struct df_insn *in)
 {
@@ -162,33 +155,15 @@ static bool reads_consts(const struct df_insn *in)
 	       (in->src_reg == DF_PSEUDO_HELPER || in->src_reg == DF_PSEUDO_KFUNC_CALL);
 }
 
-/* Replay block b from its entry s up to its last helper or kfunc call (end), recording them. */
-static int record_calls(const struct df_prog *prog, const struct df_cfg *cfg,
-			const struct df_block *b, struct cstate s, uint32_t end,
-			struct df_consts *out)
-{
-	for (uint32_t pc = b->start; pc < end; pc += df_insn_slots(&prog->insns[pc])) {
-		if (reads_consts(&prog->insns[pc])) {
-			if (df_array_push(out->calls, out->call_cnt))
-				return -ENOMEM;
-			out->calls[out->call_cnt].pc = pc;
-			memcpy(out->calls[out->call_cnt].r, s.r, sizeof(out->calls[0].r));
-			out->call_cnt++;
-		}
-		cxfer(prog, cfg, pc, &s);
-	}
-	return 0;
-}
-
 /*
  * Mark the blocks that can reach a helper or kfunc call (need[], indexed
- * from the subprogram's first block): the calls' blocks (end[]: one past
- * their last such call), then their predecessors transitively; stack[] has
- * room for every block. calls[0..n): the subprogram's call instructions.
+ * from the subprogram's first block): the calls' blocks, then their
+ * predecessors transitively; stack[] has room for every block.
+ * calls[0..n): the subprogram's call instructions.
  */
 static void mark_needed(const struct df_prog *prog, const struct df_cfg *cfg,
 			const struct df_subprog *sp, const uint32_t *calls, uint32_t n,
-			bool *need, uint32_t *end, uint32_t *stack)
+			bool *need, uint32_t *stack)
 {
 	uint32_t top = 0, first = sp->first_block;
 
@@ -199,7 +174,6 @@ static void mark_needed(const struct df_prog *prog, const struct df_cfg *cfg,
 
 		if (!reads_consts(&prog->insns[calls[i]]) || !cfg->blocks[b].reachable)
 			continue;
-		end[b - first] = calls[i] + 1;
 		if (need[b - first])
 			continue;
 		need[b - first] = true;
@@ -215,35 +189,47 @@ static void mark_needed(const struct df_prog *prog, const struct df_cfg *cfg,
 			    !cfg->blocks[ed->from].reachable || need[ed->from - first])
 				continue;
 			need[ed->from - first] = true;
-			end[ed->from - first] = cfg->blocks[ed->from].start;
 			stack[top++] = ed->from;
 		}
 	}
 }
 
-/* Scratch of the pass, per block of one subprogram (indexed from its first block). */
+/*
+ * Scratch of the pass, per block of one subprogram (indexed from its first
+ * block): cidx[] is the block's first call among the subprogram's; per
+ * call of the program, got[] says its values are in out->calls[] at the
+ * same index.
+ */
 struct cscratch {
 	struct cstate *in;
-	bool *pend, *need;
-	uint32_t *stack, *end;
+	bool *pend, *need, *got;
+	uint32_t *stack, *cidx;
 };
 
 /*
  * Round-robin in reverse postorder over the needed blocks; a block whose
  * entry did not change since it was last processed is skipped, as
- * processing it again would change nothing.
+ * processing it again would change nothing. The values before the helper
+ * and kfunc calls of a block are kept at each processing: the last one
+ * starts from the block's final entry. rec[] and got[]: those of the
+ * subprogram's calls.
  */
-static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
-			 const struct df_subprog *sp, const uint32_t *calls, uint32_t ncalls,
-			 const struct cscratch *w, struct df_consts *out)
+static void solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
+			  const struct df_subprog *sp, const uint32_t *calls, uint32_t ncalls,
+			  const struct cscratch *w, struct df_call_consts *rec, bool *got)
 {
 	uint32_t first = sp->first_block;
 	struct cstate *in = w->in;
 	bool changed = true, any = false, *pend = w->pend, *need = w->need;
 
 	if (!sp->rpo_cnt)
-		return 0;
-	mark_needed(prog, cfg, sp, calls, ncalls, need, w->end, w->stack);
+		return;
+	mark_needed(prog, cfg, sp, calls, ncalls, need, w->stack);
+	for (uint32_t b = 0, k = 0; b < sp->block_cnt; b++) {
+		while (k < ncalls && calls[k] < cfg->blocks[first + b].start)
+			k++;
+		w->cidx[b] = k;
+	}
 	for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
 		uint32_t b = sp->rpo[i] - first;
 
@@ -253,7 +239,7 @@ static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
 			memset(&in[b], 0, sizeof(*in));
 	}
 	if (!any)
-		return 0;
+		return;
 	for (int r = 0; r < NR; r++)
 		in[sp->rpo[0] - first].r[r] = varying();
 	while (changed) {
@@ -261,14 +247,24 @@ static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
 		for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
 			const struct df_block *b = &cfg->blocks[sp->rpo[i]];
 			struct cstate s = in[sp->rpo[i] - first];
+			uint32_t k = w->cidx[sp->rpo[i] - first];
 
 			if (!pend[sp->rpo[i] - first])
 				continue;
 			pend[sp->rpo[i] - first] = false;
 
 			for (uint32_t pc = b->start; pc < b->end;
-			     pc += df_insn_slots(&prog->insns[pc]))
+			     pc += df_insn_slots(&prog->insns[pc])) {
+				if (k < ncalls && calls[k] == pc) {
+					if (reads_consts(&prog->insns[pc])) {
+						rec[k].pc = pc;
+						memcpy(rec[k].r, s.r, sizeof(rec[k].r));
+						got[k] = true;
+					}
+					k++;
+				}
 				cxfer(prog, cfg, pc, &s);
+			}
 			for (uint32_t e = 0; e < b->succ_cnt; e++) {
 				const struct df_edge *ed = &cfg->edges[b->succ[e]];
 				uint32_t t = ed->to - first;
@@ -286,54 +282,46 @@ static int solve_subprog(const struct df_prog *prog, const struct df_cfg *cfg,
 			}
 		}
 	}
-	for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
-		int err;
-
-		if (!need[sp->rpo[i] - first])
-			continue;
-		err = record_calls(prog, cfg, &cfg->blocks[sp->rpo[i]],
-				   in[sp->rpo[i] - first], w->end[sp->rpo[i] - first], out);
-		if (err)
-			return err;
-	}
-	return 0;
 }
 
 int df_consts_compute_calls(const struct df_prog *prog, const struct df_cfg *cfg,
 			    const uint32_t *call_pc, const uint32_t *call_first,
 			    struct df_consts *out)
 {
-	uint32_t n = 1;
+	uint32_t n = 1, total = call_first[cfg->subprog_cnt];
 	struct cscratch w;
-	int err = 0;
 
 	memset(out, 0, sizeof(*out));
 	for (uint32_t i = 0; i < cfg->subprog_cnt; i++)
 		if (cfg->subprogs[i].block_cnt > n)
 			n = cfg->subprogs[i].block_cnt;
-	w.in = malloc(n * sizeof(*w.in));
-	w.pend = malloc(2 * (size_t)n * sizeof(*w.pend));
-	w.need = w.pend + n;
-	w.stack = malloc(2 * (size_t)n * sizeof(*w.stack));
-	w.end = w.stack + n;
-	if (!w.in || !w.pend || !w.stack) {
-		free(w.in);
-		free(w.pend);
-		free(w.stack);
+	/* one piece: in[], stack[], cidx[], pend[], need[], got[] */
+	w.in = malloc(n * (sizeof(*w.in) + 2 * sizeof(*w.stack) + 2 * sizeof(*w.pend)) + total);
+	if (!w.in)
 		return -ENOMEM;
+	w.stack = (uint32_t *)(w.in + n);
+	w.cidx = w.stack + n;
+	w.pend = (bool *)(w.cidx + n);
+	w.need = w.pend + n;
+	w.got = w.need + n;
+	memset(w.got, 0, total);
+	/* a call's values at its index among the program's calls, then packed */
+	if (total) {
+		out->calls = malloc(total * sizeof(*out->calls));
+		if (!out->calls) {
+			free(w.in);
+			return -ENOMEM;
+		}
 	}
-	for (uint32_t i = 0; i < cfg->subprog_cnt && !err; i++)
-		err = solve_subprog(prog, cfg, &cfg->subprogs[i], call_pc + call_first[i],
-				    call_first[i + 1] - call_first[i], &w, out);
+	for (uint32_t i = 0; i < cfg->subprog_cnt; i++)
+		solve_subprog(prog, cfg, &cfg->subprogs[i], call_pc + call_first[i],
+			      call_first[i + 1] - call_first[i], &w, out->calls + call_first[i],
+			      w.got + call_first[i]);
+	/* in pc order, as the calls are */
+	for (uint32_t i = 0; i < total; i++)
+		if (w.got[i])
+			out->calls[out->call_cnt++] = out->calls[i];
 	free(w.in);
-	free(w.pend);
-	free(w.stack);
-	if (err) {
-		df_consts_free(out);
-		return err;
-	}
-	if (out->call_cnt)
-		qsort(out->calls, out->call_cnt, sizeof(*out->calls), cmp_call);
 	return 0;
 }
 

@@ -72,6 +72,23 @@ static inline bool df_arg_same(const struct df_arg *a, const struct df_arg *b)
 	return !memcmp(a, b, sizeof(*a));
 }
 
+/* df_arg_equal(), inlined. */
+static inline bool df_arg_eq(const struct df_arg *a, const struct df_arg *b)
+{
+	if (a->frame != b->frame)
+		return false;
+	if (a->frame == DF_ARG_IMPRECISE)
+		return a->mask == b->mask;
+	if (a->frame < 0)
+		return true;
+	if (a->off_cnt != b->off_cnt)
+		return false;
+	for (int i = 0; i < a->off_cnt; i++)
+		if (a->off[i] != b->off[i])
+			return false;
+	return true;
+}
+
 /* The join without side effects. */
 static inline struct df_arg df_arg_join_val(struct df_arg a, struct df_arg b)
 {
@@ -164,6 +181,7 @@ int df_callback_subprog(const struct df_prog *prog, const struct df_consts *c,
 
 /* The transfer of the analysis (argtrack_xfer.c): df_at_xfer() in context c, logged. */
 void df_at_transfer(const struct df_ctx *c, uint32_t pc, const void *in, void *out);
+void df_at_transfer_range(const struct df_ctx *c, uint32_t first, uint32_t end, void *state);
 
 /* ---- argtrack_log.c: the values the stack liveness reads, per context ---- */
 #define DF_AT_CALL_VALS	(DF_MAX_REG_ARGS + DF_ARG_NSA)	/* r1..r5, sa0..sa6 */
@@ -180,22 +198,37 @@ struct df_at_log {
 	uint32_t *nvals;		/* per subprogram: values in one context's log */
 	struct df_arg **ctx;		/* per context, NULL before its first transfer */
 	uint32_t ctx_cap;
-	struct df_arena arena;		/* slot[] and the contexts' logs */
+	struct df_arena arena;		/* all the above, and the contexts' logs */
 };
 
 /* The register a memory access goes through (the stack liveness records it), or -1. */
-int df_at_access_reg(const struct df_insn *in);
+static inline int df_at_access_reg(const struct df_insn *in)
+{
+	uint8_t cls = DF_CLASS(in->code);
+	int reg;
+
+	if (cls == DF_LDX)
+		reg = in->src_reg;
+	else if (cls == DF_STX && DF_MODE(in->code) == DF_ATOMIC && in->imm == DF_LOAD_ACQ)
+		reg = in->src_reg;
+	else if (cls == DF_STX || cls == DF_ST)
+		reg = in->dst_reg;
+	else
+		return -1;
+	/* r11 (the stack arguments) and invalid registers touch no frame */
+	return reg <= DF_REG_FP ? reg : -1;
+}
 int df_at_log_init(struct df_at_log *l, const struct df_prog *prog,
 		   const struct df_cfg *cfg);
 void df_at_log_free(struct df_at_log *l);
 /* The log of context ctx of subprogram sub, allocated when missing; NULL: no memory. */
 struct df_arg *df_at_log_ctx(struct df_at_log *l, uint32_t ctx, uint32_t sub);
 
-/* Log the state before pc (slot[pc] != DF_AT_NO_SLOT) into a context's log v. */
-static inline void df_at_log_put(const struct df_at_log *l, struct df_arg *v, uint32_t pc,
-				 const struct df_argtrack_state *in)
+/* Log the state before an instruction with slot[] entry slot (not DF_AT_NO_SLOT) into v. */
+static inline void df_at_log_put_slot(struct df_arg *v, uint32_t slot,
+				      const struct df_argtrack_state *in)
 {
-	uint32_t slot = l->slot[pc], reg = slot >> DF_AT_SLOT_BITS;
+	uint32_t reg = slot >> DF_AT_SLOT_BITS;
 
 	v += slot & ((1u << DF_AT_SLOT_BITS) - 1);
 	if (reg != DF_AT_LOG_CALL) {
@@ -204,6 +237,13 @@ static inline void df_at_log_put(const struct df_at_log *l, struct df_arg *v, ui
 	}
 	memcpy(v, &in->loc[1], DF_MAX_REG_ARGS * sizeof(*v));
 	memcpy(v + DF_MAX_REG_ARGS, &in->loc[DF_ARG_SA0], DF_ARG_NSA * sizeof(*v));
+}
+
+/* Log the state before pc (slot[pc] != DF_AT_NO_SLOT) into a context's log v. */
+static inline void df_at_log_put(const struct df_at_log *l, struct df_arg *v, uint32_t pc,
+				 const struct df_argtrack_state *in)
+{
+	df_at_log_put_slot(v, l->slot[pc], in);
 }
 /*
  * The converged values before pc in context ctx: the address register's

@@ -99,25 +99,14 @@ struct df_arg df_arg_join_slow(struct df_arg a, struct df_arg b)
 
 bool df_arg_equal(const struct df_arg *a, const struct df_arg *b)
 {
-	if (a->frame != b->frame)
-		return false;
-	if (a->frame == DF_ARG_IMPRECISE)
-		return a->mask == b->mask;
-	if (a->frame < 0)
-		return true;
-	if (a->off_cnt != b->off_cnt)
-		return false;
-	for (int i = 0; i < a->off_cnt; i++)
-		if (a->off[i] != b->off[i])
-			return false;
-	return true;
+	return df_arg_eq(a, b);
 }
 
 bool df_arg_join(struct df_arg *a, const struct df_arg *b)
 {
 	struct df_arg r = df_arg_join_val(*a, *b);
 
-	if (df_arg_equal(&r, a))
+	if (df_arg_eq(&r, a))
 		return false;
 	*a = r;
 	return true;

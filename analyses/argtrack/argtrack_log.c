@@ -23,69 +23,41 @@
 #include "argtrack_int.h"
 #include "internal.h"
 
-int df_at_access_reg(const struct df_insn *in)
-{
-	uint8_t cls = DF_CLASS(in->code);
-	int reg;
-
-	switch (cls) {
-	case DF_LDX:
-		reg = in->src_reg;
-		break;
-	case DF_STX:
-		reg = DF_MODE(in->code) == DF_ATOMIC && in->imm == DF_LOAD_ACQ ?
-		      in->src_reg : in->dst_reg;
-		break;
-	case DF_ST:
-		reg = in->dst_reg;
-		break;
-	default:
-		return -1;
-	}
-	/* r11 (the stack arguments) and invalid registers touch no frame */
-	return reg <= DF_REG_FP ? reg : -1;
-}
-
 int df_at_log_init(struct df_at_log *l, const struct df_prog *prog,
 		   const struct df_cfg *cfg)
 {
+	uint32_t subs = cfg->subprog_cnt, calls = 0;
+
 	memset(l, 0, sizeof(*l));
 	l->insn_cnt = prog->insn_cnt;
-	l->slot = df_arena_zalloc(&l->arena, (prog->insn_cnt ? prog->insn_cnt : 1) *
-				  sizeof(*l->slot));
-	l->nvals = calloc(cfg->subprog_cnt ? cfg->subprog_cnt : 1, sizeof(*l->nvals));
-	l->call_first = calloc(cfg->subprog_cnt + 1, sizeof(*l->call_first));
-	if (!l->slot || !l->nvals || !l->call_first) {
-		df_at_log_free(l);
+	/* one piece: slot[], nvals[], call_first[]; call_pc[] once counted */
+	l->slot = df_arena_zalloc(&l->arena, ((size_t)prog->insn_cnt + 2 * (size_t)subs + 2) *
+				  sizeof(uint32_t));
+	if (!l->slot)
 		return -ENOMEM;
-	}
-	for (uint32_t s = 0; s < cfg->subprog_cnt; s++) {
+	l->nvals = l->slot + prog->insn_cnt;
+	l->call_first = l->nvals + subs + 1;
+	for (uint32_t s = 0; s < subs; s++) {
 		const struct df_subprog *sp = &cfg->subprogs[s];
-		uint32_t n = 0;
+		uint32_t n = 0, end = sp->end;
+		uint32_t *slot = l->slot;
 
-		l->call_first[s] = l->call_cnt;
-
+		l->call_first[s] = calls;
 		/* second ld_imm64 slots have code 0: no call, no access */
-		for (uint32_t pc = sp->start; pc < sp->end; pc++) {
+		for (uint32_t pc = sp->start; pc < end; pc++) {
 			const struct df_insn *in = &prog->insns[pc];
-			int reg;
+			int reg = df_at_access_reg(in);
 
-			l->slot[pc] = DF_AT_NO_SLOT;
-			if (in->code == (DF_JMP | DF_CALL)) {
-				l->slot[pc] = (uint32_t)DF_AT_LOG_CALL << DF_AT_SLOT_BITS | n;
+			if (reg >= 0) {
+				slot[pc] = (uint32_t)reg << DF_AT_SLOT_BITS | n;
+				n++;
+			} else if (in->code == (DF_JMP | DF_CALL)) {
+				slot[pc] = (uint32_t)DF_AT_LOG_CALL << DF_AT_SLOT_BITS | n;
 				n += DF_AT_CALL_VALS;
-				if (df_array_push(l->call_pc, l->call_cnt)) {
-					df_at_log_free(l);
-					return -ENOMEM;
-				}
-				l->call_pc[l->call_cnt++] = pc;
-				continue;
+				calls++;
+			} else {
+				slot[pc] = DF_AT_NO_SLOT;
 			}
-			reg = df_at_access_reg(in);
-			if (reg < 0)
-				continue;
-			l->slot[pc] = (uint32_t)reg << DF_AT_SLOT_BITS | n;
-			n++;
 		}
 		if (n >= 1u << DF_AT_SLOT_BITS) {
 			df_at_log_free(l);
@@ -93,7 +65,18 @@ int df_at_log_init(struct df_at_log *l, const struct df_prog *prog,
 		}
 		l->nvals[s] = n;
 	}
-	l->call_first[cfg->subprog_cnt] = l->call_cnt;
+	l->call_first[subs] = calls;
+	l->call_cnt = calls;
+	l->call_pc = df_arena_zalloc(&l->arena, (calls ? calls : 1) * sizeof(*l->call_pc));
+	if (!l->call_pc) {
+		df_at_log_free(l);
+		return -ENOMEM;
+	}
+	calls = 0;
+	for (uint32_t s = 0; s < subs; s++)
+		for (uint32_t pc = cfg->subprogs[s].start; calls < l->call_first[s + 1]; pc++)
+			if (prog->insns[pc].code == (DF_JMP | DF_CALL))
+				l->call_pc[calls++] = pc;
 	return 0;
 }
 
@@ -101,9 +84,6 @@ void df_at_log_free(struct df_at_log *l)
 {
 	df_arena_free(&l->arena);
 	free(l->ctx);
-	free(l->nvals);
-	free(l->call_pc);
-	free(l->call_first);
 	memset(l, 0, sizeof(*l));
 }
 

@@ -145,6 +145,24 @@ static struct df_arg fill(const struct df_insn *insn, const struct df_arg *p,
 	return r;
 }
 
+/*
+ * Every spill slot := slot ⊔ NONE: only UNVISITED and single-offset pointers
+ * change (the join table); the other values are canonical and stay.
+ */
+static void join_none_all(struct df_argtrack_state *st)
+{
+	const struct df_arg none = df_arg_none();
+
+	for (int k = 0; k < DF_ARG_NSPILL; k++) {
+		struct df_arg *a = &SPILL(st, k);
+
+		if (a->frame == DF_ARG_UNVISITED)
+			*a = none;
+		else if (a->frame >= 0 && a->off_cnt == 1)
+			*a = df_arg_join_slow(*a, none);
+	}
+}
+
 static void spill(const struct df_insn *insn, const struct df_arg *p, int reg,
 		  struct df_argtrack_state *st, const struct df_arg *val, int sz)
 {
@@ -155,6 +173,10 @@ static void spill(const struct df_insn *insn, const struct df_arg *p, int reg,
 
 		if (k >= 0)
 			SPILL(st, k) = v;
+		return;
+	}
+	if (p->off_cnt == 0 && v.frame == DF_ARG_NONE) {
+		join_none_all(st);
 		return;
 	}
 	if (p->off_cnt == 0) {
@@ -183,10 +205,14 @@ static void clear_range(struct df_argtrack_state *st, int off, int sz, int cnt)
 {
 	const struct df_arg none = df_arg_none();
 
+	if (cnt == 0) {
+		join_none_all(st);
+		return;
+	}
 	for (int k = 0; k < DF_ARG_NSPILL; k++) {
 		int lo = -8 * (k + 1), hi = lo + 8;
 
-		if (cnt != 0 && !(lo < off + sz && hi > off))
+		if (!(lo < off + sz && hi > off))
 			continue;
 		if (cnt == 1)
 			SPILL(st, k) = none;
@@ -221,10 +247,15 @@ static void xfer_ldx(const struct df_at_env *env, const struct df_insn *insn,
 		     struct df_argtrack_state *st)
 {
 	struct df_arg *dst = &st->loc[insn->dst_reg];
-	struct df_arg src = st->loc[insn->src_reg];
+	struct df_arg src;
 	bool mem8 = DF_MODE(insn->code) == DF_MEM && size_bytes(insn->code) == 8;
 	int d = env->depth;
 
+	if (!mem8) {
+		*dst = df_arg_none();
+		return;
+	}
+	src = st->loc[insn->src_reg];
 	if (mem8 && may_be_local(d, insn->src_reg, &src)) {
 		*dst = fill(insn, &src, insn->src_reg, &SPILL(st, 0), d);
 	} else if (mem8 && src.frame >= 0 && src.frame < d) {
@@ -246,10 +277,20 @@ static void xfer_ldx(const struct df_at_env *env, const struct df_insn *insn,
 static void xfer_stx(const struct df_at_env *env, const struct df_insn *insn,
 		     struct df_argtrack_state *st)
 {
-	struct df_arg p = st->loc[insn->dst_reg];
-	struct df_arg val = st->loc[insn->src_reg];
+	struct df_arg p, val;
 	int sz = size_bytes(insn->code);
-	bool local = may_be_local(env->depth, insn->dst_reg, &p);
+	bool local;
+
+	if (insn->dst_reg == DF_REG_FP && DF_MODE(insn->code) == DF_MEM) {	/* spill() to r10 */
+		int k = fp_slot(insn->off);
+
+		if (k >= 0)
+			SPILL(st, k) = sz == 8 ? st->loc[insn->src_reg] : df_arg_none();
+		return;
+	}
+	p = st->loc[insn->dst_reg];
+	val = st->loc[insn->src_reg];
+	local = may_be_local(env->depth, insn->dst_reg, &p);
 
 	if (local && DF_MODE(insn->code) == DF_MEM)
 		spill(insn, &p, insn->dst_reg, st, &val, sz);
@@ -272,9 +313,12 @@ xfer(const struct df_at_env *env, const struct df_insn *insn, struct df_argtrack
 	uint8_t cls = DF_CLASS(insn->code), op = DF_OP(insn->code);
 	struct df_arg *dst = &st->loc[insn->dst_reg];
 
-	if (df_insn_is_stack_arg(insn)) {
+	/* a stack-argument access names r11 */
+	if (__builtin_expect(insn->dst_reg > DF_REG_FP || insn->src_reg > DF_REG_FP, 0)) {
 		int k = stack_arg_slot(insn->off);
 
+		if (!df_insn_is_stack_arg(insn))
+			return;
 		if (cls == DF_LDX)
 			*dst = k >= 0 && env->in_sa ? env->in_sa[k] : df_arg_none();
 		else if (k >= 0)
@@ -282,8 +326,39 @@ xfer(const struct df_at_env *env, const struct df_insn *insn, struct df_argtrack
 				st->loc[insn->src_reg] : df_arg_none();
 		return;
 	}
-	if (insn->dst_reg > DF_REG_FP || insn->src_reg > DF_REG_FP)
+	/* the most common forms first, each the same as its case below */
+	switch (insn->code) {
+	case DF_ALU64 | DF_K | DF_ADD:
+		if (dst->frame >= 0)
+			padd(dst, insn->imm);
 		return;
+	case DF_ALU64 | DF_X | DF_MOV:
+		*dst = insn->off == 0 ? st->loc[insn->src_reg] : df_arg_none();
+		return;
+	case DF_LDX | DF_MEM | DF_DW:
+		if (insn->src_reg == DF_REG_FP) {	/* fill() through r10 */
+			int k = fp_slot(insn->off);
+
+			*dst = k >= 0 ? SPILL(st, k) :
+			       df_arg_imprecise((uint16_t)((1u << (env->depth + 1)) - 1));
+			return;
+		}
+		xfer_ldx(env, insn, st);
+		return;
+	case DF_LDX | DF_MEM | DF_W:
+	case DF_LDX | DF_MEM | DF_H:
+	case DF_LDX | DF_MEM | DF_B:
+		*dst = df_arg_none();
+		return;
+	case DF_STX | DF_MEM | DF_DW:
+	case DF_STX | DF_MEM | DF_W:
+	case DF_STX | DF_MEM | DF_H:
+	case DF_STX | DF_MEM | DF_B:
+		xfer_stx(env, insn, st);
+		return;
+	default:
+		break;
+	}
 	switch (cls) {
 	case DF_ALU64:
 		if (DF_SRC(insn->code) == DF_K) {
@@ -373,6 +448,30 @@ static void enter_ctx(struct df_argtrack_priv *p, const struct df_ctx *c, uint32
 		p->err = -ENOMEM;
 	p->cur_ctx = c->context;
 	p->cur_entry = entry;
+}
+
+/* df_at_transfer() over the instructions in [first, end), in place: the same context throughout. */
+void df_at_transfer_range(const struct df_ctx *c, uint32_t first, uint32_t end, void *state)
+{
+	struct df_argtrack_priv *p = c->priv;
+	struct df_argtrack_state *st = state;
+	const struct df_insn *insns = c->prog->insns;
+	const uint32_t *slot = p->log.slot;
+	const struct df_at_env *env;
+	struct df_arg *log;
+
+	/* the transfer keeps entry */
+	if (p->cur_ctx != c->context || p->cur_entry != st->entry || c->context == UINT32_MAX)
+		enter_ctx(p, c, st->entry);
+	log = p->cur_log;
+	env = &p->env;
+	for (uint32_t pc = first; pc < end; pc += df_insn_slots(&insns[pc])) {
+		uint32_t sl = slot[pc];
+
+		if (sl != DF_AT_NO_SLOT && log)
+			df_at_log_put_slot(log, sl, st);
+		xfer(env, &insns[pc], st);
+	}
 }
 
 void df_at_transfer(const struct df_ctx *c, uint32_t pc, const void *in, void *out)

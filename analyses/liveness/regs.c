@@ -52,87 +52,101 @@ static uint32_t call_nargs(const struct df_prog *prog, uint32_t pc)
 	return n > DF_MAX_REG_ARGS ? DF_MAX_REG_ARGS : n;
 }
 
-static void use_def(const struct df_prog *prog, uint32_t pc, uint32_t *use,
-		    uint32_t *def)
+/* use | def << 32 */
+#define UD(u, d)	((uint64_t)((u) & TRACKED) | (uint64_t)((d) & TRACKED) << 32)
+
+/* A call uses r1..rN and defines r0..r5. */
+static __attribute__((noinline)) uint64_t call_use_def(const struct df_prog *prog, uint32_t pc)
+{
+	return UD((LO(call_nargs(prog, pc) + 1) - 2) * 0x10001u, CALLER_SAVED);
+}
+
+static __attribute__((noinline)) uint64_t atomic_use_def(const struct df_insn *in)
+{
+	uint32_t dst = R64(in->dst_reg), src = R64(in->src_reg);
+	bool dw = DF_SIZE(in->code) == DF_DW;
+	uint32_t v = dw ? src : LO(in->src_reg), r0 = dw ? R64(0) : LO(0);
+
+	if (in->imm == DF_CMPXCHG)
+		return UD(r0 | dst | v, R64(0));
+	if (in->imm == DF_LOAD_ACQ)
+		return UD(src, dst);
+	if (in->imm == DF_STORE_REL)
+		return UD(dst | v, 0);
+	return UD(dst | v, in->imm & DF_FETCH ? src : 0);
+}
+
+/*
+ * use and def of each opcode as multipliers of the operand bits:
+ * use = LO(dst) * ud | LO(src) * us | ux, def = LO(dst) * dd (0, 1: low
+ * half, 0x10001: whole register); slow: calls and atomics (above).
+ */
+struct ud_form {
+	uint32_t ud, us, ux, dd;
+	bool slow;
+};
+
+enum {
+	K_ALL, K_MOV64, K_DST64, K_BOTH64, K_MOV32, K_END32, K_OP32, K_LDX, K_ST, K_STX,
+	K_SLOW, K_LDIMM, K_JA, K_NONE, K_EXIT, K_JMP, K_JMP32,
+};
+
+#define C_CLS(c)	((c) & 0x07)
+#define C_OP(c)		((c) & 0xf0)
+#define C_MODE(c)	((c) & 0xe0)
+#define C_X(c)		(((c) & DF_X) != 0)
+#define W64		0x10001u
+/* the kernel's table, class by class, as a constant expression */
+#define K(c) \
+	(C_CLS(c) == DF_ALU64 ? (C_OP(c) == DF_MOV ? K_MOV64 : \
+				 C_OP(c) == DF_END || !C_X(c) ? K_DST64 : K_BOTH64) : \
+	 C_CLS(c) == DF_ALU ? (C_OP(c) == DF_MOV ? K_MOV32 : C_OP(c) == DF_END ? K_END32 : \
+			       K_OP32) : \
+	 C_CLS(c) == DF_LDX ? (C_MODE(c) == DF_MEM || C_MODE(c) == DF_MEMSX ? K_LDX : K_ALL) : \
+	 C_CLS(c) == DF_ST ? (C_MODE(c) == DF_MEM ? K_ST : K_ALL) : \
+	 C_CLS(c) == DF_STX ? (C_MODE(c) == DF_MEM ? K_STX : \
+			       C_MODE(c) == DF_ATOMIC ? K_SLOW : K_ALL) : \
+	 C_CLS(c) == DF_LD ? ((c) == (DF_LD | DF_IMM | DF_DW) ? K_LDIMM : K_ALL) : \
+	 C_OP(c) == DF_JA ? K_JA : C_OP(c) == DF_JCOND ? K_NONE : C_OP(c) == DF_EXIT ? K_EXIT : \
+	 C_OP(c) == DF_CALL ? K_SLOW : C_CLS(c) == DF_JMP ? K_JMP : K_JMP32)
+#define F_UD(k, c) \
+	((k) == K_DST64 || (k) == K_BOTH64 || (k) == K_END32 || (k) == K_ST || (k) == K_STX || \
+	 (k) == K_JMP ? W64 : (k) == K_OP32 || (k) == K_JMP32 ? 1u : \
+	 (k) == K_JA && C_X(c) ? W64 : 0u)
+#define F_US(k, c) \
+	((k) == K_BOTH64 || (k) == K_LDX ? W64 : \
+	 ((k) == K_MOV64 || (k) == K_JMP) && C_X(c) ? W64 : \
+	 ((k) == K_MOV32 || (k) == K_OP32 || (k) == K_JMP32) && C_X(c) ? 1u : \
+	 (k) == K_STX ? (((c) & 0x18) == DF_DW ? W64 : 1u) : 0u)
+#define F_UX(k)	((k) == K_ALL ? ~0u : (k) == K_EXIT ? R64(0) : 0u)
+#define F_DD(k) \
+	((k) == K_MOV64 || (k) == K_DST64 || (k) == K_BOTH64 || (k) == K_MOV32 || \
+	 (k) == K_END32 || (k) == K_OP32 || (k) == K_LDX || (k) == K_LDIMM ? W64 : 0u)
+#define F(c)	{ F_UD(K(c), c), F_US(K(c), c), F_UX(K(c)), F_DD(K(c)), K(c) == K_SLOW }
+#define F4(c)	F(c), F((c) + 1), F((c) + 2), F((c) + 3)
+#define F16(c)	F4(c), F4((c) + 4), F4((c) + 8), F4((c) + 12)
+#define F64(c)	F16(c), F16((c) + 16), F16((c) + 32), F16((c) + 48)
+
+static const struct ud_form forms[256] = { F64(0), F64(64), F64(128), F64(192) };
+
+/* use | def << 32 of the instruction at pc. */
+static inline uint64_t use_def(const struct df_prog *prog, uint32_t pc)
 {
 	const struct df_insn *in = &prog->insns[pc];
-	uint32_t src = R64(in->src_reg), dst = R64(in->dst_reg);
-	uint32_t src32 = LO(in->src_reg), dst32 = LO(in->dst_reg);
-	uint32_t u = ~0u, d = 0, op = DF_OP(in->code), mode = DF_MODE(in->code);
-	bool dw = DF_SIZE(in->code) == DF_DW, x = DF_SRC(in->code) == DF_X;
-	uint32_t cls = DF_CLASS(in->code);
+	const struct ud_form *f = &forms[in->code];
+	uint32_t d = LO(in->dst_reg), sr = LO(in->src_reg);
 
-	switch (cls) {
-	case DF_LD:
-		if (df_insn_is_ldimm64(in)) {
-			d = dst;
-			u = 0;
-		}
-		break;
-	case DF_LDX:
-		if (mode == DF_MEM || mode == DF_MEMSX) {
-			d = dst;
-			u = src;
-		}
-		break;
-	case DF_ST:
-		if (mode == DF_MEM)
-			u = dst;
-		break;
-	case DF_STX: {
-		uint32_t v = dw ? src : src32, r0 = dw ? R64(0) : LO(0);
+	if (f->slow)
+		return DF_CLASS(in->code) == DF_STX ? atomic_use_def(in) : call_use_def(prog, pc);
+	return UD(d * f->ud | sr * f->us | f->ux, d * f->dd);
+}
 
-		if (mode == DF_MEM) {
-			u = dst | v;
-		} else if (mode == DF_ATOMIC) {
-			if (in->imm == DF_CMPXCHG) {
-				u = r0 | dst | v;
-				d = R64(0);
-			} else if (in->imm == DF_LOAD_ACQ) {
-				u = src;
-				d = dst;
-			} else if (in->imm == DF_STORE_REL) {
-				u = dst | v;
-			} else {
-				u = dst | v;
-				d = in->imm & DF_FETCH ? src : 0;
-			}
-		}
-		break;
-	}
-	case DF_ALU:
-	case DF_ALU64:
-		d = dst;
-		if (op == DF_END)
-			u = dst;
-		else if (op == DF_MOV)
-			u = !x ? 0 : cls == DF_ALU64 ? src : src32;
-		else if (cls == DF_ALU64)
-			u = x ? dst | src : dst;
-		else
-			u = x ? dst32 | src32 : dst32;
-		break;
-	default:	/* DF_JMP, DF_JMP32 */
-		if (op == DF_JA) {
-			u = x ? dst : 0;
-		} else if (op == DF_JCOND) {
-			u = 0;
-		} else if (op == DF_EXIT) {
-			u = R64(0);
-		} else if (op == DF_CALL) {
-			uint32_t n = call_nargs(prog, pc);
+static __attribute__((noinline)) void slow_transfer(const struct df_prog *prog, uint32_t pc,
+						    const uint32_t *in, uint32_t *out)
+{
+	uint64_t ud = use_def(prog, pc);
 
-			d = CALLER_SAVED;
-			u = (LO(n + 1) - 2) * 0x10001u;
-		} else if (cls == DF_JMP) {
-			u = x ? dst | src : dst;
-		} else {
-			u = x ? dst32 | src32 : dst32;
-		}
-		break;
-	}
-	*use = u & TRACKED;
-	*def = d & TRACKED;
+	*out = (*in & ~(uint32_t)(ud >> 32)) | (uint32_t)ud;
 }
 
 /* Register whose low half the instruction defines with zero extension, or -1. */
@@ -177,10 +191,15 @@ static bool regs_join(const struct df_ctx *c, void *dst, const void *src)
 static void regs_transfer(const struct df_ctx *c, uint32_t pc, const void *in,
 			  void *out)
 {
-	uint32_t use, def;
+	uint64_t ud;
 
-	use_def(c->prog, pc, &use, &def);
-	*(uint32_t *)out = (*(const uint32_t *)in & ~def) | use;
+	/* calls and atomics out of line: the common case stays a leaf */
+	if (forms[c->prog->insns[pc].code].slow) {
+		slow_transfer(c->prog, pc, in, out);
+		return;
+	}
+	ud = use_def(c->prog, pc);
+	*(uint32_t *)out = (*(const uint32_t *)in & ~(uint32_t)(ud >> 32)) | (uint32_t)ud;
 }
 
 static void regs_print(const struct df_ctx *c, const void *s, FILE *f)

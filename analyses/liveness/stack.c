@@ -50,13 +50,14 @@ static int build_children(struct df_stack_priv *p)
 {
 	uint32_t n = df_solver_context_cnt(p->at);
 
+	p->children = df_arena_zalloc(&p->arena, n * sizeof(*p->children));
+	if (!p->children)
+		return -ENOMEM;
 	for (uint32_t c = 0; c < n; c++) {
 		struct df_context_info ci;
 
 		if (df_solver_context(p->at, c, &ci) || ci.parent == UINT32_MAX)
 			continue;
-		if (df_array_push(p->children, p->child_cnt))
-			return -ENOMEM;
 		p->children[p->child_cnt++] = (struct df_stack_child){
 			ci.parent, ci.callsite, c };
 	}
@@ -66,17 +67,14 @@ static int build_children(struct df_stack_priv *p)
 }
 
 /* Instance ids grouped by subprogram (a counting sort). */
-static uint32_t *by_subprog(const struct df_stack_priv *p, uint32_t **first_out)
+static uint32_t *by_subprog(struct df_stack_priv *p, uint32_t **first_out)
 {
 	uint32_t subs = p->cfg->subprog_cnt;
-	uint32_t *first = calloc(subs + 2, sizeof(*first));
-	uint32_t *ids = malloc((p->inst_cnt ? p->inst_cnt : 1) * sizeof(*ids));
+	uint32_t *first = df_arena_zalloc(&p->arena, (subs + 2) * sizeof(*first));
+	uint32_t *ids = df_arena_zalloc(&p->arena, p->inst_cnt * sizeof(*ids));
 
-	if (!first || !ids) {
-		free(first);
-		free(ids);
+	if (!first || !ids)
 		return NULL;
-	}
 	for (uint32_t i = 0; i < p->inst_cnt; i++)
 		first[p->insts[i].subprog + 2]++;
 	for (uint32_t s = 0; s < subs; s++)
@@ -124,27 +122,55 @@ static int own_merge(struct df_stack_priv *p, const uint32_t *ids, uint32_t n,
 }
 
 /*
+ * The summaries' pcs in the bitmap and their codes in one array in pc
+ * order, their mask tables in one table (one pass over the records).
+ */
+static int own_flatten(struct df_stack_priv *p, uint32_t cnt, uint32_t masks)
+{
+	uint32_t k = 0, t = 0;
+
+	p->own_code = df_arena_zalloc(&p->arena, cnt * sizeof(*p->own_code));
+	p->own_mask = df_arena_zalloc(&p->arena, masks * sizeof(*p->own_mask));
+	if (!p->own_code || !p->own_mask)
+		return -ENOMEM;
+	for (uint32_t s = 0; s < p->cfg->subprog_cnt; s++) {
+		const struct df_stack_recs *own = p->subs[s].own;
+
+		if (!own)
+			continue;
+		for (uint32_t i = 0; i < own->cnt; i++, k++) {
+			uint32_t pc = own->rec[i].pc, rd = own->rec[i].rd, wr = own->rec[i].wr;
+
+			p->own_bits[pc / 64] |= 1ull << (pc % 64);
+			p->own_code[k][0] = rd & DF_MASK_TABLE ? rd + t : rd;
+			p->own_code[k][1] = wr & DF_MASK_TABLE ? wr + t : wr;
+		}
+		if (own->mask_cnt)
+			memcpy(p->own_mask + t, own->mask, own->mask_cnt * sizeof(*own->mask));
+		t += own->mask_cnt;
+	}
+	return 0;
+}
+
+/*
  * may_read joined and must_write intersected over the instances of each
  * subprogram, kept for the pcs where one is not empty; a subprogram with
  * one instance uses that instance's records.
  */
 static int own_summary(struct df_stack_priv *p)
 {
-	uint32_t n = p->prog->insn_cnt, words = n / 64 + 1, cnt = 0, *first = NULL, *ids;
+	uint32_t n = p->prog->insn_cnt, words = n / 64 + 1, cnt = 0, masks = 0;
+	uint32_t *first = NULL, *ids;
 	int err = 0;
 
 	ids = by_subprog(p, &first);
-	p->own_bits = calloc(words, sizeof(*p->own_bits));
-	p->own_rank = calloc(words, sizeof(*p->own_rank));
-	if (!ids || !p->own_bits || !p->own_rank) {
-		free(ids);
-		free(first);
+	p->own_bits = df_arena_zalloc(&p->arena, words * sizeof(*p->own_bits));
+	p->own_rank = df_arena_zalloc(&p->arena, words * sizeof(*p->own_rank));
+	if (!ids || !p->own_bits || !p->own_rank)
 		return -ENOMEM;
-	}
 	for (uint32_t s = 0; !err && s < p->cfg->subprog_cnt; s++) {
 		struct df_stack_sub *ss = &p->subs[s];
 
-		ss->own_base = cnt;
 		if (first[s] < first[s + 1]) {
 			const struct df_stack_inst *in = &p->insts[ids[first[s]]];
 
@@ -152,12 +178,11 @@ static int own_summary(struct df_stack_priv *p)
 		}
 		if (first[s + 1] - first[s] > 1)
 			err = own_merge(p, ids + first[s], first[s + 1] - first[s], ss);
-		for (uint32_t i = 0; ss->own && i < ss->own->cnt; i++)
-			p->own_bits[ss->own->rec[i].pc / 64] |= 1ull << (ss->own->rec[i].pc % 64);
 		cnt += ss->own ? ss->own->cnt : 0;
+		masks += ss->own ? ss->own->mask_cnt : 0;
 	}
-	free(ids);
-	free(first);
+	if (!err)
+		err = own_flatten(p, cnt, masks);
 	if (err)
 		return err;
 	for (uint32_t w = 1; w < words; w++)
@@ -173,10 +198,6 @@ static void st_fini(void *priv)
 	if (!p)
 		return;
 	df_stack_insts_free(p);
-	free(p->children);
-	free(p->own_bits);
-	free(p->own_rank);
-	free(p->cache);
 	df_arena_free(&p->arena);
 	free(p);
 }
@@ -214,7 +235,7 @@ static int st_init(const struct df_ctx *c, void **out)
 		err = own_summary(p);
 	if (!err) {
 		/* the live sets are final from here on */
-		p->cache = calloc(1, sizeof(*p->cache));
+		p->cache = df_arena_zalloc(&p->arena, sizeof(*p->cache));
 		err = p->cache ? 0 : -ENOMEM;
 	}
 	if (err) {
@@ -243,24 +264,18 @@ static bool st_join(const struct df_ctx *c, void *dst, const void *src)
 	return o.w[0] != d->w[0] || o.w[1] != d->w[1];
 }
 
-/* The own-frame record at pc (its bit is set in word) applied to *b. */
-static __attribute__((noinline)) void own_apply(const struct df_stack_priv *p, uint32_t sub,
-						uint32_t pc, uint64_t word, struct df_halves *b)
+/* The own-frame record at pc (its bit is set in word) applied to *i. */
+static __attribute__((noinline)) void own_apply(const struct df_stack_priv *p, uint32_t pc,
+						uint64_t word, const struct df_halves *i,
+						struct df_halves *o)
 {
-	const struct df_stack_recs *own;
-	const struct df_stack_crec *r;
-	struct df_halves u, d;
+	const uint32_t *code = p->own_code[p->own_rank[pc / 64] +
+					   df_popcount64(word & ((1ull << (pc % 64)) - 1))];
+	struct df_halves u = df_mask_decode(p->own_mask, code[0]);
+	struct df_halves d = df_mask_decode(p->own_mask, code[1]);
 
-	if (sub >= p->cfg->subprog_cnt || pc < p->cfg->subprogs[sub].start ||
-	    pc >= p->cfg->subprogs[sub].end)
-		sub = df_cfg_subprog_of(p->cfg, pc);
-	own = p->subs[sub].own;
-	r = &own->rec[p->own_rank[pc / 64] - p->subs[sub].own_base +
-		      df_popcount64(word & ((1ull << (pc % 64)) - 1))];
-	u = df_mask_get(own, r->rd);
-	d = df_mask_get(own, r->wr);
-	for (int w = 0; w < 2; w++)
-		b->w[w] = u.w[w] | (b->w[w] & ~d.w[w]);
+	o->w[0] = u.w[0] | (i->w[0] & ~d.w[0]);
+	o->w[1] = u.w[1] | (i->w[1] & ~d.w[1]);
 }
 
 static void st_transfer(const struct df_ctx *c, uint32_t pc, const void *in,
@@ -269,9 +284,10 @@ static void st_transfer(const struct df_ctx *c, uint32_t pc, const void *in,
 	const struct df_stack_priv *p = c->priv;
 	uint64_t word = p->own_bits[pc / 64];
 
-	*(struct df_halves *)out = *(const struct df_halves *)in;
 	if (word >> (pc % 64) & 1)
-		own_apply(p, c->subprog, pc, word, out);
+		own_apply(p, pc, word, in, out);
+	else
+		*(struct df_halves *)out = *(const struct df_halves *)in;
 }
 
 static void st_print(const struct df_ctx *c, const void *s, FILE *f)

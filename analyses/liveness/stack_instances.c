@@ -52,27 +52,15 @@ static uint32_t hash_slot(uint32_t callsite, uint32_t depth, uint32_t cap)
 	       (cap - 1);
 }
 
-/* Open addressing over instance ids + 1 (0: empty), at most half full. */
+/*
+ * Open addressing over instance ids + 1 (0: empty), sized by the number of
+ * contexts (each context is analysed once, so there are no more instances):
+ * at most half full.
+ */
 static int hash_add(struct df_stack_priv *p, uint32_t id)
 {
-	if (2 * p->inst_cnt > p->hash_cap) {
-		uint32_t cap = p->hash_cap ? 2 * p->hash_cap : 64;
-		uint32_t *h = calloc(cap, sizeof(*h));
-
-		if (!h)
-			return -ENOMEM;
-		free(p->hash);
-		p->hash = h;
-		p->hash_cap = cap;
-		for (uint32_t i = 0; i < p->inst_cnt; i++) {
-			uint32_t s = hash_slot(p->insts[i].callsite, p->insts[i].depth, cap);
-
-			while (h[s])
-				s = (s + 1) & (cap - 1);
-			h[s] = i + 1;
-		}
-		return 0;
-	}
+	if (2 * p->inst_cnt > p->hash_cap)
+		return -EOVERFLOW;
 	for (uint32_t s = hash_slot(p->insts[id].callsite, p->insts[id].depth,
 				    p->hash_cap);; s = (s + 1) & (p->hash_cap - 1)) {
 		if (!p->hash[s]) {
@@ -100,18 +88,15 @@ static struct df_stack_inst *find_inst(struct df_stack_priv *p, uint32_t callsit
 }
 
 /* The reachable predecessors of each block, from the successors (a CSR list). */
-static int preds(const struct df_stack_priv *p, const struct df_subprog *sp,
+static int preds(struct df_stack_priv *p, const struct df_subprog *sp,
 		 struct df_stack_sub *ss)
 {
 	uint32_t nb = sp->block_cnt, *first, *pred;
 
-	first = calloc(nb + 2, sizeof(*first));
-	pred = malloc((2 * (size_t)sp->rpo_cnt + 1) * sizeof(*pred));
-	if (!first || !pred) {
-		free(first);
-		free(pred);
+	first = df_arena_zalloc(&p->arena, (nb + 2) * sizeof(*first));
+	pred = df_arena_zalloc(&p->arena, (2 * (size_t)sp->rpo_cnt + 1) * sizeof(*pred));
+	if (!first || !pred)
 		return -ENOMEM;
-	}
 	/* count into first[t + 2], prefix-sum, then fill advancing first[t + 1] */
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
@@ -169,7 +154,7 @@ static int prepare_sub(struct df_stack_priv *p, uint32_t sub)
 
 	if (ss->ready)
 		return 0;
-	ss->succ = malloc((sp->block_cnt ? sp->block_cnt : 1) * sizeof(*ss->succ));
+	ss->succ = df_arena_zalloc(&p->arena, sp->block_cnt * sizeof(*ss->succ));
 	if (!ss->succ)
 		return -ENOMEM;
 	for (uint32_t b = 0; b < sp->block_cnt; b++) {
@@ -187,7 +172,7 @@ static int prepare_sub(struct df_stack_priv *p, uint32_t sub)
 	err = preds(p, sp, ss);
 	if (err)
 		return err;
-	ss->calls = malloc((ncalls ? ncalls : 1) * sizeof(*ss->calls));
+	ss->calls = df_arena_zalloc(&p->arena, ncalls * sizeof(*ss->calls));
 	if (!ss->calls)
 		return -ENOMEM;
 	/* blocks in postorder, each block's calls last first */
@@ -199,24 +184,6 @@ static int prepare_sub(struct df_stack_priv *p, uint32_t sub)
 			ss->calls[n++] = calls[k];
 	}
 	ss->call_cnt = n;
-	if (p->blk_cap < sp->block_cnt + 1) {
-		uint32_t *f = realloc(p->blk_first, (sp->block_cnt + 1) * sizeof(*f));
-		struct df_halves *h;
-		uint8_t *d;
-
-		if (!f)
-			return -ENOMEM;
-		p->blk_first = f;
-		h = realloc(p->blk_in, (sp->block_cnt + 1) * sizeof(*h));
-		if (!h)
-			return -ENOMEM;
-		p->blk_in = h;
-		d = realloc(p->dirty, sp->block_cnt + 1);
-		if (!d)
-			return -ENOMEM;
-		p->dirty = d;
-		p->blk_cap = sp->block_cnt + 1;
-	}
 	ss->ready = true;
 	return 0;
 }
@@ -262,7 +229,7 @@ static int take(struct df_stack_priv *p, struct df_stack_inst *in, struct df_rec
 
 static void sink_free(struct df_rec_sink *k)
 {
-	for (int f = 0; f < DF_MAX_CALL_FRAMES; f++) {
+	for (int f = 0; k && f < DF_MAX_CALL_FRAMES; f++) {
 		free(k->fr[f].r);
 		memset(&k->fr[f], 0, sizeof(k->fr[f]));
 	}
@@ -276,10 +243,9 @@ static int inst_get(struct df_stack_priv *p, const struct df_context_info *ci,
 	struct df_stack_inst *in = find_inst(p, key, ci->depth);
 
 	if (!in) {
-		if (df_array_push(p->insts, p->inst_cnt))
-			return -ENOMEM;
+		if (p->inst_cnt == p->inst_cap)
+			return -EOVERFLOW;
 		in = &p->insts[p->inst_cnt];
-		memset(in, 0, sizeof(*in));
 		in->subprog = ci->subprog;
 		in->callsite = key;
 		in->depth = ci->depth;
@@ -355,17 +321,13 @@ static int follow_calls(struct df_stack_priv *p, uint32_t ctx,
 		callee = &p->insts[ci_id];
 		start = p->cfg->subprogs[callee->subprog].start;
 		for (uint32_t f = 0; f < callee->depth; f++) {
-			struct df_stack_rec *m;
+			const struct df_halves none = { { 0, 0 } };
 			struct df_halves e;
 
 			df_stack_live(p, callee, f, start, &e);
-			if (df_halves_empty(&e))
-				continue;
-			m = df_sink_masks(k, f, pc);
-			if (!m)
-				return -ENOMEM;
-			m->may_read.w[0] |= e.w[0];
-			m->may_read.w[1] |= e.w[1];
+			err = df_sink_or(k, f, pc, &e, &none);
+			if (err)
+				return err;
 		}
 	}
 	return 0;
@@ -396,7 +358,12 @@ static int analyze(struct df_stack_priv *p, uint32_t ctx, uint32_t *inst_out)
 	if (err)
 		return err;
 	sp = &p->cfg->subprogs[ci.subprog];
-	fresh = &p->sinks[p->level++];
+	if (!p->sinks[p->level]) {
+		p->sinks[p->level] = df_arena_zalloc(&p->arena, sizeof(*fresh));
+		if (!p->sinks[p->level])
+			return -ENOMEM;
+	}
+	fresh = p->sinks[p->level++];
 	for (uint32_t f = 0; f < DF_MAX_CALL_FRAMES; f++) {
 		fresh->fr[f].cnt = 0;
 		fresh->fr[f].unsorted = false;
@@ -408,7 +375,6 @@ static int analyze(struct df_stack_priv *p, uint32_t ctx, uint32_t *inst_out)
 	if (!err)
 		err = follow_calls(p, ctx, &ci, fresh);
 	p->level--;
-	/* the recursion may have grown (moved) the instance array */
 	if (!err)
 		err = take(p, &p->insts[id], fresh);
 	*inst_out = id;
@@ -429,16 +395,12 @@ static int roots_by_subprog(struct df_stack_priv *p, uint32_t **first_out,
 			    uint32_t **ctx_out)
 {
 	uint32_t n = df_solver_context_cnt(p->at), subs = p->cfg->subprog_cnt;
-	uint32_t *first = calloc(subs + 1, sizeof(*first));
-	uint32_t *ctx = malloc((n ? n : 1) * sizeof(*ctx));
-	uint32_t *sub_of = malloc((n ? n : 1) * sizeof(*sub_of));
+	uint32_t *first = df_arena_zalloc(&p->arena, (subs + 1) * sizeof(*first));
+	uint32_t *ctx = df_arena_zalloc(&p->arena, n * sizeof(*ctx));
+	uint32_t *sub_of = df_arena_zalloc(&p->arena, n * sizeof(*sub_of));
 
-	if (!first || !ctx || !sub_of) {
-		free(first);
-		free(ctx);
-		free(sub_of);
+	if (!first || !ctx || !sub_of)
 		return -ENOMEM;
-	}
 	for (uint32_t c = 0; c < n; c++) {
 		struct df_context_info ci;
 
@@ -459,9 +421,31 @@ static int roots_by_subprog(struct df_stack_priv *p, uint32_t **first_out,
 	for (uint32_t i = subs; i > 0; i--)
 		first[i] = first[i - 1];
 	first[0] = 0;
-	free(sub_of);
 	*first_out = first;
 	*ctx_out = ctx;
+	return 0;
+}
+
+/* Everything the run needs at most, in the arena: no reallocation while it recurses. */
+static int run_alloc(struct df_stack_priv *p)
+{
+	uint32_t n = df_solver_context_cnt(p->at), nb = 0, cap = 16;
+
+	for (uint32_t s = 0; s < p->cfg->subprog_cnt; s++)
+		if (p->cfg->subprogs[s].block_cnt > nb)
+			nb = p->cfg->subprogs[s].block_cnt;
+	while (cap < 2 * (size_t)n + 2)
+		cap *= 2;
+	p->subs = df_arena_zalloc(&p->arena, (p->cfg->subprog_cnt + 1) * sizeof(*p->subs));
+	p->insts = df_arena_zalloc(&p->arena, n * sizeof(*p->insts));
+	p->hash = df_arena_zalloc(&p->arena, cap * sizeof(*p->hash));
+	p->blk_first = df_arena_zalloc(&p->arena, (nb + 1) * sizeof(*p->blk_first));
+	p->blk_in = df_arena_zalloc(&p->arena, (nb + 1) * sizeof(*p->blk_in));
+	p->dirty = df_arena_zalloc(&p->arena, nb + 1);
+	if (!p->subs || !p->insts || !p->hash || !p->blk_first || !p->blk_in || !p->dirty)
+		return -ENOMEM;
+	p->inst_cap = n;
+	p->hash_cap = cap;
 	return 0;
 }
 
@@ -470,10 +454,9 @@ int df_stack_run(struct df_stack_priv *p)
 	uint32_t *first, *ctx;
 	int err;
 
-	p->subs = calloc(p->cfg->subprog_cnt + 1, sizeof(*p->subs));
-	if (!p->subs)
-		return -ENOMEM;
-	err = roots_by_subprog(p, &first, &ctx);
+	err = run_alloc(p);
+	if (!err)
+		err = roots_by_subprog(p, &first, &ctx);
 	if (err)
 		return err;
 	for (uint32_t k = p->cfg->subprog_cnt; !err && k-- > 0;) {
@@ -482,13 +465,10 @@ int df_stack_run(struct df_stack_priv *p)
 		for (uint32_t i = first[sub]; !err && i < first[sub + 1]; i++)
 			err = analyze(p, ctx[i], &id);
 	}
-	free(first);
-	free(ctx);
-	free(p->hash);
 	p->hash = NULL;
 	p->hash_cap = 0;
 	for (uint32_t l = 0; l <= DF_MAX_CALL_FRAMES; l++)
-		sink_free(&p->sinks[l]);
+		sink_free(p->sinks[l]);
 	if (err)
 		return err;
 	if (p->inst_cnt)
@@ -496,31 +476,17 @@ int df_stack_run(struct df_stack_priv *p)
 	return 0;
 }
 
+/* The mask tables (malloc'ed); everything else is in the arena. */
 void df_stack_insts_free(struct df_stack_priv *p)
 {
 	for (uint32_t i = 0; i < p->inst_cnt; i++)
-		for (int f = 0; f < DF_MAX_CALL_FRAMES; f++)
-			df_stack_frame_free(&p->insts[i].fr[f]);
-	free(p->insts);
+		for (uint32_t f = 0; f <= p->insts[i].depth; f++)
+			free(p->insts[i].fr[f].r.mask);
 	p->insts = NULL;
 	p->inst_cnt = 0;
-	for (uint32_t i = 0; p->subs && i < p->cfg->subprog_cnt; i++) {
-		free(p->subs[i].succ);
-		free(p->subs[i].pred_first);
-		free(p->subs[i].pred);
-		free(p->subs[i].calls);
-		df_recs_free(&p->subs[i].own_alloc);
-	}
-	free(p->subs);
+	for (uint32_t i = 0; p->subs && i < p->cfg->subprog_cnt; i++)
+		free(p->subs[i].own_alloc.mask);
 	p->subs = NULL;
-	free(p->blk_first);
-	p->blk_first = NULL;
-	free(p->dirty);
-	p->dirty = NULL;
-	free(p->blk_in);
-	p->blk_in = NULL;
-	free(p->hash);
-	p->hash = NULL;
 	for (uint32_t l = 0; l <= DF_MAX_CALL_FRAMES; l++)
-		sink_free(&p->sinks[l]);
+		sink_free(p->sinks[l]);
 }

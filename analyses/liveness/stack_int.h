@@ -28,6 +28,9 @@ static inline void df_halves_set_range(struct df_halves *h, int lo, int hi)
 		h->w[1] |= df_bits64(lo > 64 ? lo - 64 : 0, hi - 64);
 }
 
+/* df_halves_below[n]: halves [0, n), 0 <= n <= 128 (stack_store.c). */
+extern const struct df_halves df_halves_below[DF_HALVES + 1];
+
 static inline bool df_halves_test(const struct df_halves *h, uint32_t i)
 {
 	return i < DF_HALVES && (h->w[i / 64] >> (i % 64)) & 1;
@@ -65,9 +68,12 @@ struct df_rec_sink {
 void df_halves_access(struct df_halves *use, struct df_halves *def,
 		      int64_t fp_off, int64_t bytes);
 
-/* The record of (frame, pc), appended when pc is not the last one; NULL: no memory or out of range. */
-struct df_stack_rec *df_sink_masks(struct df_rec_sink *k, uint32_t frame,
-				   uint32_t pc);
+/*
+ * Add use and def to the record of (frame, pc), appended when pc is not the
+ * last one; nothing when both are empty. -EINVAL: out of range.
+ */
+int df_sink_or(struct df_rec_sink *k, uint32_t frame, uint32_t pc,
+	       const struct df_halves *use, const struct df_halves *def);
 int df_sink_read_all(struct df_rec_sink *k, uint32_t frame, uint32_t pc);
 /* Sort by pc, fold records of one pc together, drop empty ones. */
 void df_rec_vec_finish(struct df_rec_vec *v);

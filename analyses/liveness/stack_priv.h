@@ -61,7 +61,6 @@ struct df_stack_sub {
 	/* own-frame summary: an instance's records, or their merge (own_alloc) */
 	const struct df_stack_recs *own;
 	struct df_stack_recs own_alloc;
-	uint32_t own_base;	/* own records of the subprograms before it */
 };
 
 struct df_stack_priv {
@@ -70,7 +69,7 @@ struct df_stack_priv {
 	const struct df_solver *at;		/* argtrack */
 	const struct df_argtrack_priv *atp;
 	struct df_stack_inst *insts;		/* sorted by callsite, depth after the run */
-	uint32_t inst_cnt;
+	uint32_t inst_cnt, inst_cap;
 	uint32_t *hash, hash_cap;		/* (callsite, depth) -> id + 1, during the run */
 	struct df_stack_child *children;	/* sorted by parent, callsite */
 	uint32_t child_cnt;
@@ -78,8 +77,8 @@ struct df_stack_priv {
 	uint32_t *blk_first;			/* scratch: first record of each block */
 	struct df_halves *blk_in;		/* scratch: live at each block's start */
 	uint8_t *dirty;				/* scratch: block to process again */
-	uint32_t blk_cap;
-	struct df_rec_sink sinks[DF_MAX_CALL_FRAMES + 1];	/* per recursion level */
+	/* per recursion level, from the arena when first used */
+	struct df_rec_sink *sinks[DF_MAX_CALL_FRAMES + 1];
 	uint32_t level;
 	uint32_t analyses;
 	/*
@@ -88,9 +87,13 @@ struct df_stack_priv {
 	 */
 	uint64_t *own_bits;
 	uint32_t *own_rank;
+	/* rd, wr of each record of the summary in pc order; TABLE codes index own_mask */
+	uint32_t (*own_code)[2];
+	struct df_halves *own_mask;
 	/* after the run: the last live sets df_stack_live() computed (NULL: none kept) */
 	struct df_live_cache *cache;
-	struct df_arena arena;			/* records and live sets of the frames */
+	/* all of the above but the mask tables, and the records and live sets of the frames */
+	struct df_arena arena;
 };
 
 /*
@@ -122,25 +125,24 @@ static inline uint32_t df_popcount64(uint64_t x)
 }
 
 /* ---- stack_store.c ---- */
-/* Bits [0, n) of a word, 0 <= n <= 64. */
-static inline uint64_t df_below64(uint32_t n)
+/* The mask of code v, TABLE codes from table. */
+static inline struct df_halves df_mask_decode(const struct df_halves *table, uint32_t v)
 {
-	return n >= 64 ? ~0ull : (1ull << n) - 1;
+	const struct df_halves *end, *lo;
+
+	if (v & DF_MASK_TABLE)
+		return table[v & ~DF_MASK_TABLE];
+	if (!v)
+		return (struct df_halves){ { 0, 0 } };
+	/* the run [lo, end) */
+	end = &df_halves_below[(v >> 8 & 0x7f) + 1];
+	lo = &df_halves_below[v & 0x7f];
+	return (struct df_halves){ { end->w[0] & ~lo->w[0], end->w[1] & ~lo->w[1] } };
 }
 
 static inline struct df_halves df_mask_get(const struct df_stack_recs *s, uint32_t v)
 {
-	uint32_t lo = v & 0xff, end = (v >> 8 & 0xff) + 1;
-	struct df_halves h;
-
-	if (v & DF_MASK_TABLE)
-		return s->mask[v & ~DF_MASK_TABLE];
-	if (!v)
-		return (struct df_halves){ { 0, 0 } };
-	/* the run [lo, end) split at 64 */
-	h.w[0] = df_below64(end < 64 ? end : 64) & ~df_below64(lo < 64 ? lo : 64);
-	h.w[1] = df_below64(end > 64 ? end - 64 : 0) & ~df_below64(lo > 64 ? lo - 64 : 0);
-	return h;
+	return df_mask_decode(s->mask, v);
 }
 
 /* Pack n sorted records into *s (overwritten), the records from arena. */

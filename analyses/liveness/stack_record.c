@@ -43,64 +43,63 @@ void df_halves_access(struct df_halves *use, struct df_halves *def,
 		df_halves_set_range(def, (int)lo, hi > DF_HALVES ? DF_HALVES : (int)hi);
 }
 
-struct df_stack_rec *df_sink_masks(struct df_rec_sink *k, uint32_t frame,
-				   uint32_t pc)
+static __attribute__((noinline)) int vec_grow(struct df_rec_vec *v)
 {
-	struct df_rec_vec *v;
-	struct df_stack_rec *r;
+	uint32_t cap = v->cap ? 2 * v->cap : 16;
+	struct df_stack_rec *r = cap > v->cap ? realloc(v->r, (size_t)cap * sizeof(*r)) : NULL;
 
-	if (frame > k->depth || pc < k->start || pc - k->start >= k->insn_cnt)
-		return NULL;
-	v = &k->fr[frame];
-	if (v->cnt && v->r[v->cnt - 1].pc == pc)
-		return &v->r[v->cnt - 1];
-	if (v->cnt == v->cap) {
-		uint32_t cap = v->cap ? 2 * v->cap : 16;
-
-		r = cap > v->cap ? realloc(v->r, (size_t)cap * sizeof(*r)) : NULL;
-		if (!r)
-			return NULL;
-		v->r = r;
-		v->cap = cap;
-	}
-	if (v->cnt && v->r[v->cnt - 1].pc > pc)
-		v->unsorted = true;
-	r = &v->r[v->cnt++];
-	memset(r, 0, sizeof(*r));
-	r->pc = pc;
-	return r;
+	if (!r)
+		return -ENOMEM;
+	v->r = r;
+	v->cap = cap;
+	return 0;
 }
 
 /*
- * Add use and def at (frame, pc), frame <= k->depth and pc in the
- * subprogram; nothing when both are empty (finish drops those).
+ * Add use (u0, u1) and def (d0, d1) at (frame, pc), frame <= k->depth and
+ * pc in the subprogram; nothing when both are empty. Records that come in
+ * pc order stay merged and sorted: finish has nothing to do for them.
  */
+static inline __attribute__((always_inline)) int sink_put(struct df_rec_sink *k, uint32_t frame,
+							  uint32_t pc, uint64_t u0, uint64_t u1,
+							  uint64_t d0, uint64_t d1)
+{
+	struct df_rec_vec *v = &k->fr[frame];
+	struct df_stack_rec *m;
+
+	if (!(u0 | u1 | d0 | d1))
+		return 0;
+	if (v->cnt && v->r[v->cnt - 1].pc == pc) {
+		m = &v->r[v->cnt - 1];
+		m->may_read.w[0] |= u0;
+		m->may_read.w[1] |= u1;
+		m->must_write.w[0] |= d0;
+		m->must_write.w[1] |= d1;
+		return 0;
+	}
+	if (v->cnt == v->cap && vec_grow(v))
+		return -ENOMEM;
+	if (v->cnt && v->r[v->cnt - 1].pc > pc)
+		v->unsorted = true;
+	m = &v->r[v->cnt++];
+	m->pc = pc;
+	m->may_read = (struct df_halves){ { u0, u1 } };
+	m->must_write = (struct df_halves){ { d0, d1 } };
+	return 0;
+}
+
 static int sink_or(struct df_rec_sink *k, uint32_t frame, uint32_t pc,
 		   const struct df_halves *use, const struct df_halves *def)
 {
-	struct df_rec_vec *v = &k->fr[frame];
-	struct df_stack_rec *m = v->cnt ? &v->r[v->cnt - 1] : NULL;
+	return sink_put(k, frame, pc, use->w[0], use->w[1], def->w[0], def->w[1]);
+}
 
-	if (df_halves_empty(use) && df_halves_empty(def))
-		return 0;
-	if ((!m || m->pc != pc) && v->cnt < v->cap) {
-		if (m && m->pc > pc)
-			v->unsorted = true;
-		m = &v->r[v->cnt++];
-		m->pc = pc;
-		m->may_read = *use;
-		m->must_write = *def;
-		return 0;
-	}
-	if (!m || m->pc != pc)
-		m = df_sink_masks(k, frame, pc);
-	if (!m)
-		return -ENOMEM;
-	for (int w = 0; w < 2; w++) {
-		m->may_read.w[w] |= use->w[w];
-		m->must_write.w[w] |= def->w[w];
-	}
-	return 0;
+int df_sink_or(struct df_rec_sink *k, uint32_t frame, uint32_t pc,
+	       const struct df_halves *use, const struct df_halves *def)
+{
+	if (frame > k->depth || pc < k->start || pc - k->start >= k->insn_cnt)
+		return -EINVAL;
+	return sink_or(k, frame, pc, use, def);
 }
 
 static int cmp_rec(const void *a, const void *b)
@@ -119,8 +118,9 @@ void df_rec_vec_finish(struct df_rec_vec *v)
 {
 	uint32_t n = 0;
 
-	if (v->unsorted)
-		qsort(v->r, v->cnt, sizeof(*v->r), cmp_rec);
+	if (!v->unsorted)
+		return;		/* sink_put() kept them sorted, merged and not empty */
+	qsort(v->r, v->cnt, sizeof(*v->r), cmp_rec);
 	v->unsorted = false;
 	for (uint32_t i = 0; i < v->cnt; i++) {
 		struct df_stack_rec *d = n ? &v->r[n - 1] : NULL;
@@ -188,23 +188,18 @@ int df_recs_merge(const struct df_stack_rec *a, uint32_t na,
 
 int df_sink_read_all(struct df_rec_sink *k, uint32_t frame, uint32_t pc)
 {
-	const struct df_halves all = { { UINT64_MAX, UINT64_MAX } }, none = { { 0, 0 } };
-
 	if (frame > k->depth || pc < k->start || pc - k->start >= k->insn_cnt)
-		return -ENOMEM;	/* as df_sink_masks() */
-	return sink_or(k, frame, pc, &all, &none);
+		return -EINVAL;
+	return sink_put(k, frame, pc, UINT64_MAX, UINT64_MAX, 0, 0);
 }
 
 static int record_imprecise(struct df_rec_sink *k, uint32_t pc, uint16_t mask)
 {
+	if (pc < k->start || pc - k->start >= k->insn_cnt)
+		return -EINVAL;
 	for (uint32_t f = 0; f <= k->depth && f < 16; f++) {
-		int err;
-
-		if (!(mask & (1u << f)))
-			continue;
-		err = df_sink_read_all(k, f, pc);
-		if (err)
-			return err;
+		if ((mask & (1u << f)) && sink_put(k, f, pc, UINT64_MAX, UINT64_MAX, 0, 0))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -242,6 +237,35 @@ static int size_bytes(uint8_t code)
 	}
 }
 
+/* df_halves_access() of one load or store (1 <= |bytes| <= 8) at fp_off, then sink_put(). */
+static inline int record_one(struct df_rec_sink *k, uint32_t frame, uint32_t pc,
+			     int32_t fp_off, int32_t bytes)
+{
+	int32_t dist = -fp_off, lo, hi;
+	const struct df_halves *a, *b;
+
+	if (fp_off >= 0)
+		return 0;
+	if (bytes > 0) {
+		hi = (dist - 1) / 4;
+		lo = (dist - bytes) / 4;
+		if (lo < 0)
+			lo = 0;
+		if (lo >= DF_HALVES)
+			return 0;
+		a = &df_halves_below[hi >= DF_HALVES ? DF_HALVES : hi + 1];
+		b = &df_halves_below[lo];
+		return sink_put(k, frame, pc, a->w[0] & ~b->w[0], a->w[1] & ~b->w[1], 0, 0);
+	}
+	hi = dist / 4 - 1;
+	lo = dist + bytes + 3 < 0 ? 0 : (dist + bytes + 3) / 4;
+	if (lo > hi || lo >= DF_HALVES)
+		return 0;
+	a = &df_halves_below[hi >= DF_HALVES ? DF_HALVES : hi + 1];
+	b = &df_halves_below[lo];
+	return sink_put(k, frame, pc, 0, 0, a->w[0] & ~b->w[0], a->w[1] & ~b->w[1]);
+}
+
 int df_record_mem(struct df_rec_sink *k, const struct df_insn *in, uint32_t pc,
 		  const struct df_arg *base)
 {
@@ -264,12 +288,9 @@ int df_record_mem(struct df_rec_sink *k, const struct df_insn *in, uint32_t pc,
 	/* the common case, one offset: what df_record_arg() does with it */
 	if (p.frame >= 0 && p.off_cnt == 1 && (uint32_t)p.frame <= k->depth) {
 		int32_t o = (int32_t)p.off[0] + in->off;
-		struct df_halves use = { { 0, 0 } }, def = { { 0, 0 } };
 
-		if (o >= INT16_MIN && o <= INT16_MAX) {
-			df_halves_access(&use, &def, o, sz);
-			return sink_or(k, (uint32_t)p.frame, pc, &use, &def);
-		}
+		if (o >= INT16_MIN && o <= INT16_MAX)
+			return record_one(k, (uint32_t)p.frame, pc, o, (int32_t)sz);
 	}
 	if (p.off_cnt > 0) {
 		for (int i = 0; i < p.off_cnt; i++) {
@@ -284,11 +305,11 @@ int df_record_mem(struct df_rec_sink *k, const struct df_insn *in, uint32_t pc,
 
 static int read_all_frames(struct df_rec_sink *k, uint32_t pc)
 {
+	if (pc < k->start || pc - k->start >= k->insn_cnt)
+		return -EINVAL;
 	for (uint32_t f = 0; f <= k->depth; f++) {
-		int err = df_sink_read_all(k, f, pc);
-
-		if (err)
-			return err;
+		if (sink_put(k, f, pc, UINT64_MAX, UINT64_MAX, 0, 0))
+			return -ENOMEM;
 	}
 	return 0;
 }

@@ -17,17 +17,19 @@
 #include "stack_priv.h"
 #include "internal.h"
 
-/* Whether w is one run of ones starting at bit lo (w >> lo is 2^k - 1). */
-static inline bool run_from(uint64_t w, int lo)
-{
-	uint64_t x = w >> lo;
+#define BELOW64(n)	((n) >= 64 ? ~0ull : (1ull << ((n) & 63)) - 1)
+#define BELOW(n)	{ { BELOW64(n), (n) <= 64 ? 0 : BELOW64((n) - 64) } }
+#define BELOW4(n)	BELOW(n), BELOW((n) + 1), BELOW((n) + 2), BELOW((n) + 3)
+#define BELOW16(n)	BELOW4(n), BELOW4((n) + 4), BELOW4((n) + 8), BELOW4((n) + 12)
+#define BELOW64X(n)	BELOW16(n), BELOW16((n) + 16), BELOW16((n) + 32), BELOW16((n) + 48)
 
-	return !(x & (x + 1));
-}
+const struct df_halves df_halves_below[DF_HALVES + 1] = {
+	BELOW64X(0), BELOW64X(64), BELOW(128)
+};
 
 /* A new table entry for h, a mask that is not one run. */
-static int mask_table(struct df_stack_recs *s, uint32_t *cap, const struct df_halves *h,
-		      uint32_t *out)
+static __attribute__((noinline)) int mask_table(struct df_stack_recs *s, uint32_t *cap,
+						const struct df_halves *h, uint32_t *out)
 {
 	if (s->mask_cnt == *cap) {
 		uint32_t c = *cap ? 2 * *cap : 8;
@@ -48,29 +50,21 @@ static inline int mask_put(struct df_stack_recs *s, uint32_t *cap, const struct 
 			   uint32_t *out)
 {
 	uint64_t w0 = h->w[0], w1 = h->w[1];
-	int lo, hi;
-	bool run;
+	const struct df_halves *a, *b;
+	uint32_t lo, hi;
 
 	if (!(w0 | w1)) {
 		*out = 0;
 		return 0;
 	}
-	if (!w1) {
-		lo = __builtin_ctzll(w0);
-		hi = 63 - __builtin_clzll(w0);
-		run = run_from(w0, lo);
-	} else if (!w0) {
-		lo = 64 + __builtin_ctzll(w1);
-		hi = 127 - __builtin_clzll(w1);
-		run = run_from(w1, lo - 64);
-	} else {
-		lo = __builtin_ctzll(w0);
-		hi = 127 - __builtin_clzll(w1);
-		run = w0 == ~0ull << lo && run_from(w1, 0);
-	}
-	if (!run)
+	lo = w0 ? (uint32_t)__builtin_ctzll(w0) : 64 + (uint32_t)__builtin_ctzll(w1);
+	hi = w1 ? 127 - (uint32_t)__builtin_clzll(w1) : 63 - (uint32_t)__builtin_clzll(w0);
+	/* one run when it equals the halves [lo, hi] */
+	a = &df_halves_below[hi + 1];
+	b = &df_halves_below[lo];
+	if (w0 != (a->w[0] & ~b->w[0]) || w1 != (a->w[1] & ~b->w[1]))
 		return mask_table(s, cap, h, out);
-	*out = DF_MASK_RUN | (uint32_t)lo | (uint32_t)hi << 8;
+	*out = DF_MASK_RUN | lo | hi << 8;
 	return 0;
 }
 
@@ -78,7 +72,6 @@ int df_recs_pack(struct df_stack_recs *s, const struct df_stack_rec *r, uint32_t
 		 struct df_arena *arena)
 {
 	uint32_t cap = 0;
-	int err = 0;
 
 	memset(s, 0, sizeof(*s));
 	if (!n)
@@ -86,16 +79,14 @@ int df_recs_pack(struct df_stack_recs *s, const struct df_stack_rec *r, uint32_t
 	s->rec = df_arena_zalloc(arena, n * sizeof(*s->rec));
 	if (!s->rec)
 		return -ENOMEM;
-	for (uint32_t i = 0; !err && i < n; i++) {
-		s->rec[i].pc = r[i].pc;
-		err = mask_put(s, &cap, &r[i].may_read, &s->rec[i].rd);
-		if (!err)
-			err = mask_put(s, &cap, &r[i].must_write, &s->rec[i].wr);
-	}
 	s->cnt = n;
-	if (err) {
-		df_recs_free(s);
-		return err;
+	for (uint32_t i = 0; i < n; i++) {
+		s->rec[i].pc = r[i].pc;
+		if (mask_put(s, &cap, &r[i].may_read, &s->rec[i].rd) ||
+		    mask_put(s, &cap, &r[i].must_write, &s->rec[i].wr)) {
+			df_recs_free(s);
+			return -ENOMEM;
+		}
 	}
 	if (s->mask_cnt < cap) {
 		struct df_halves *m = realloc(s->mask, s->mask_cnt * sizeof(*m));

@@ -46,6 +46,27 @@ static void pcs_transfer(const struct df_ctx *c, uint32_t pc, const void *in,
 	o->w[pc / 64 % W] |= 1ull << pc % 64;
 }
 
+static uint32_t range_calls;
+
+/* transfer_range(): pcs_transfer() over [first, end) in the analysis direction */
+static void pcs_range(const struct df_ctx *c, uint32_t first, uint32_t end, void *s)
+{
+	const struct df_insn *in = c->prog->insns;
+	uint32_t pcs[256], n = 0;
+
+	range_calls++;
+	for (uint32_t pc = first; pc < end; pc += df_insn_slots(&in[pc])) {
+		ck_assert_uint_lt(n, 256);
+		pcs[n++] = pc;
+	}
+	if (df_solver_analysis(c->solver)->dir == DF_FORWARD)
+		for (uint32_t i = 0; i < n; i++)
+			pcs_transfer(c, pcs[i], s, s);
+	else
+		for (uint32_t i = n; i-- > 0;)
+			pcs_transfer(c, pcs[i], s, s);
+}
+
 static struct df_analysis pcs_fwd = {
 	.sz = sizeof(struct df_analysis), .name = "t_pcs", .dir = DF_FORWARD,
 	.state_size = sizeof(struct pcs), .ctx_mode = DF_CTX_NONE,
@@ -283,10 +304,14 @@ START_TEST(random_programs)
 		bool *reach = calloc(n, sizeof(*reach)), *seen = calloc(n, sizeof(*seen));
 		struct df_analysis a = pcs_fwd;
 
-		for (int bwd = 0; bwd < 2; bwd++) {
+		for (int k = 0; k < 4; k++) {
 			struct walked w = { bef, aft, seen, -1 };
+			bool bwd = k & 1;
 
 			a.dir = bwd ? DF_BACKWARD : DF_FORWARD;
+			/* the same results through the range transfer, which the engine uses */
+			a.transfer_range = k >= 2 ? pcs_range : NULL;
+			range_calls = 0;
 			reference(p, bwd, bef, aft, reach);
 			solve(p, &a, NULL);
 			memset(seen, 0, n);
@@ -300,6 +325,7 @@ START_TEST(random_programs)
 				if (reach[i])
 					ck_set(x, bef[i]);
 			}
+			ck_assert(k < 2 ? !range_calls : range_calls > 0);
 			df_solver_free(sol);
 			sol = NULL;
 		}
