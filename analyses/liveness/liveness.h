@@ -37,6 +37,11 @@ struct df_halves {
 	uint64_t w[2];		/* bit h of w[h / 64] */
 };
 
+static inline bool df_halves_test(const struct df_halves *h, uint32_t i)
+{
+	return i < DF_HALVES && (h->w[i / 64] >> (i % 64)) & 1;
+}
+
 extern DF_API const struct df_analysis df_stack_analysis;	/* "stack" */
 
 /* An instance: a subprogram analysed at (callsite, depth), variants merged. */
@@ -67,6 +72,10 @@ DF_API int df_stack_masks(const struct df_solver *s, uint32_t i, uint32_t pc,
 DF_API bool df_stack_alive(const struct df_solver *s, const uint32_t *pcs,
 			   const uint32_t *callsites, uint32_t cur, uint32_t F,
 			   uint32_t h);
+/* The same for every half of frame F at once: live gets the alive ones. */
+DF_API void df_stack_alive_mask(const struct df_solver *s, const uint32_t *pcs,
+				const uint32_t *callsites, uint32_t cur, uint32_t F,
+				struct df_halves *live);
 
 /* Half-slot list of one frame: "fp0-8 fp0-16h fp0-24..-40". */
 DF_API int df_halves_snprint(char *buf, size_t len, uint32_t frame,

@@ -409,46 +409,59 @@ static const struct df_stack_inst *lookup(const struct df_stack_priv *p,
 	}
 }
 
-static bool live_at(const struct df_stack_priv *p, const struct df_stack_inst *in,
-		    uint32_t pc, uint32_t frame, uint32_t h)
+static void or_live(const struct df_stack_priv *p, const struct df_stack_inst *in,
+		    uint32_t pc, uint32_t frame, struct df_halves *acc)
 {
 	struct df_halves l;
 
 	df_stack_live(p, in, frame, pc, &l);
-	return df_halves_test(&l, h);
+	acc->w[0] |= l.w[0];
+	acc->w[1] |= l.w[1];
 }
 
-bool df_stack_alive(const struct df_solver *s, const uint32_t *pcs,
-		    const uint32_t *callsites, uint32_t cur, uint32_t F,
-		    uint32_t h)
+void df_stack_alive_mask(const struct df_solver *s, const uint32_t *pcs,
+			 const uint32_t *callsites, uint32_t cur, uint32_t F,
+			 struct df_halves *live)
 {
 	const struct df_stack_priv *p = priv_of(s);
 	const struct df_stack_inst *in;
 	uint32_t rel;
 	int cb, from, to;
 
+	live->w[0] = live->w[1] = UINT64_MAX;
 	if (!p || cur >= DF_MAX_CALL_FRAMES || F > cur)
-		return true;
+		return;
 	in = lookup(p, pcs, callsites, cur);
 	if (!in)
-		return true;
+		return;
+	live->w[0] = live->w[1] = 0;
 	rel = F + in->depth - cur;
-	if (F + in->depth >= cur && rel <= in->depth && live_at(p, in, pcs[cur], rel, h))
-		return true;
+	if (F + in->depth >= cur && rel <= in->depth)
+		or_live(p, in, pcs[cur], rel, live);
+	/* F's halves read after the calls it is under return */
 	for (uint32_t i = F; i < cur; i++) {
 		uint32_t cs = pcs[i];
 
 		in = lookup(p, pcs, callsites, i);
-		if (!in || F + in->depth < i || F + in->depth - i > in->depth)
-			return true;
+		if (!in || F + in->depth < i || F + in->depth - i > in->depth ||
+		    cs >= p->prog->insn_cnt) {
+			live->w[0] = live->w[1] = UINT64_MAX;
+			return;
+		}
 		rel = F + in->depth - i;
-		if (cs >= p->prog->insn_cnt)
-			return true;
-		if (df_callback_helper(&p->prog->insns[cs], &cb, &from, &to) ?
-		    live_at(p, in, cs, rel, h) : live_at(p, in, cs + 1, rel, h))
-			return true;
+		or_live(p, in, df_callback_helper(&p->prog->insns[cs], &cb, &from, &to) ?
+			cs : cs + 1, rel, live);
 	}
-	return false;
+}
+
+bool df_stack_alive(const struct df_solver *s, const uint32_t *pcs,
+		    const uint32_t *callsites, uint32_t cur, uint32_t F,
+		    uint32_t h)
+{
+	struct df_halves live;
+
+	df_stack_alive_mask(s, pcs, callsites, cur, F, &live);
+	return df_halves_test(&live, h);
 }
 
 int df_halves_snprint(char *buf, size_t len, uint32_t frame,

@@ -31,11 +31,6 @@ static inline void df_halves_set_range(struct df_halves *h, int lo, int hi)
 /* df_halves_below[n]: halves [0, n), 0 <= n <= 128 (stack_store.c). */
 extern const struct df_halves df_halves_below[DF_HALVES + 1];
 
-static inline bool df_halves_test(const struct df_halves *h, uint32_t i)
-{
-	return i < DF_HALVES && (h->w[i / 64] >> (i % 64)) & 1;
-}
-
 static inline bool df_halves_empty(const struct df_halves *h)
 {
 	return !h->w[0] && !h->w[1];

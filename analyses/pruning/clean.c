@@ -152,15 +152,22 @@ void df_clean_stack(const struct df_prune_ctx *c, struct df_vstate *st)
 
 		if (n > DF_HALVES / 2)
 			n = DF_HALVES / 2;
+		struct df_halves live;
+		bool asked = false;
+
 		for (uint32_t k = 0; k < n; k++) {
 			struct df_vslot *s = &fr->stack[k];
 			bool near, far;
 
 			if (!slot_written(s))
 				continue;
-			near = df_stack_alive(c->stack, pcs, callsites, st->curframe, f, 2 * k);
-			far = df_stack_alive(c->stack, pcs, callsites, st->curframe, f,
-					     2 * k + 1);
+			if (!asked) {
+				df_stack_alive_mask(c->stack, pcs, callsites, st->curframe, f,
+						    &live);
+				asked = true;
+			}
+			near = df_halves_test(&live, 2 * k);
+			far = df_halves_test(&live, 2 * k + 1);
 			if (!near || !far)
 				clean_slot(s, near, far);
 		}

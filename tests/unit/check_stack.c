@@ -688,6 +688,7 @@ END_TEST
 START_TEST(rule_alive_query)
 {
 	struct run r;
+	struct df_halves h;
 	uint32_t pcs[2] = { 2, 6 }, cs[2] = { 0, 2 };
 
 	run_ok("r1 = r10\nr1 += -8\ncall pc+3\nr0 = *(u64 *)(r10 -16)\nr0 = 0\nexit\n"
@@ -696,12 +697,20 @@ START_TEST(rule_alive_query)
 	ck_assert(df_stack_alive(r.st, pcs, cs, 1, 0, 0));
 	ck_assert(df_stack_alive(r.st, pcs, cs, 1, 0, 2));
 	ck_assert(!df_stack_alive(r.st, pcs, cs, 1, 0, 4));
+	/* all halves at once: fp0-8 and fp0-16, both halves of each */
+	df_stack_alive_mask(r.st, pcs, cs, 1, 0, &h);
+	ck_assert_uint_eq(h.w[0], 0xf);
+	ck_assert_uint_eq(h.w[1], 0);
 	pcs[1] = 7;
 	ck_assert(!df_stack_alive(r.st, pcs, cs, 1, 0, 0));
 	ck_assert(df_stack_alive(r.st, pcs, cs, 1, 0, 3));
+	df_stack_alive_mask(r.st, pcs, cs, 1, 0, &h);
+	ck_assert_uint_eq(h.w[0], 0xc);
 	/* a frame whose instance is unknown is alive */
 	cs[1] = 3;
 	ck_assert(df_stack_alive(r.st, pcs, cs, 1, 0, 4));
+	df_stack_alive_mask(r.st, pcs, cs, 1, 0, &h);
+	ck_assert(h.w[0] == UINT64_MAX && h.w[1] == UINT64_MAX);
 	done(&r);
 }
 END_TEST
