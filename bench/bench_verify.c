@@ -14,8 +14,8 @@
  * given there.
  * Each program runs in a forked child, so one crash costs one row; each
  * mode (and the kernel load) runs at least -r times (default 3), and more,
- * up to MAX_REPS, until its runs add up to MIN_SPAN; the fastest run
- * counts. That keeps first-run effects out of the comparison, and gives a
+ * up to MAX_REPS, until its runs add up to MIN_SPAN_US, in rounds that
+ * take turns between the sides; the fastest run counts. That keeps first-run effects out of the comparison, and gives a
  * program verified in microseconds as many chances as the machine's noise
  * needs, on both sides alike.
  *
@@ -144,50 +144,73 @@ static void table_stats(const char *path, const struct df_prog *prog, struct sam
 /* One program                                                        */
 /* ------------------------------------------------------------------ */
 
-static bool more(int rep, double span_us)
+/* Run i (a mode, or the kernel load at NMODES) once into s; false when it cannot run. */
+static bool run_once(const struct df_prog *prog, int i, bool first, struct sample *s,
+		     double *usec)
 {
-	return rep < reps || (rep < MAX_REPS && span_us < MIN_SPAN_US);
-}
+	if (i < NMODES) {
+		DF_OPTS(df_verify_opts, opts, .mode = modes[i]);
+		struct df_verify_result *r = NULL;
 
-static void run_child(const struct df_prog *prog, int fd)
-{
-	struct sample s;
-	double span;
-	int m, rep;
-
-	memset(&s, 0, sizeof(s));
-	for (m = 0; m < NMODES; m++) {
-		s.mode[m].verdict = -1;
-		for (rep = 0, span = 0; more(rep, span); rep++) {
-			DF_OPTS(df_verify_opts, opts, .mode = modes[m]);
-			struct df_verify_result *r = NULL;
-			double usec;
-
-			if (df_verify(prog, &opts, &r) || !r)
-				break;
-			usec = (double)r->stats.time_ns / 1e3;
-			span += usec;
-			if (!rep || usec < s.mode[m].usec)
-				s.mode[m].usec = usec;
-			s.mode[m].verdict = r->verdict;
-			s.mode[m].processed = r->stats.processed;
-			s.mode[m].total_states = r->stats.total_states;
-			s.mode[m].peak_states = r->stats.peak_states;
-			df_verify_result_free(r);
-		}
-	}
-	s.kernel.verdict = -1;
-	for (rep = 0, span = 0; use_kernel && more(rep, span); rep++) {
+		if (df_verify(prog, &opts, &r) || !r)
+			return false;
+		*usec = (double)r->stats.time_ns / 1e3;
+		if (first || *usec < s->mode[i].usec)
+			s->mode[i].usec = *usec;
+		s->mode[i].verdict = r->verdict;
+		s->mode[i].processed = r->stats.processed;
+		s->mode[i].total_states = r->stats.total_states;
+		s->mode[i].peak_states = r->stats.peak_states;
+		df_verify_result_free(r);
+		return true;
+	} else {
 		struct sample k;
 
 		memset(&k, 0, sizeof(k));
 		kernel_stats(prog, &k);
-		if (k.kernel.verdict < 0 && rep)
-			break;
-		span += k.kernel.usec;
-		if (!rep || k.kernel.usec < s.kernel.usec) {
-			s.kernel = k.kernel;
-			memcpy(s.kwhy, k.kwhy, sizeof(s.kwhy));
+		if (k.kernel.verdict < 0 && !first)
+			return false;
+		*usec = k.kernel.usec;
+		if (first || k.kernel.usec < s->kernel.usec) {
+			s->kernel = k.kernel;
+			memcpy(s->kwhy, k.kwhy, sizeof(s->kwhy));
+		}
+		return k.kernel.verdict >= 0;
+	}
+}
+
+/*
+ * Rounds of one run of each mode and of the kernel load, so that a slow
+ * moment of the machine falls on every side alike; a side stops after
+ * -r runs once its runs add up to MIN_SPAN_US, or after MAX_REPS.
+ */
+static void run_child(const struct df_prog *prog, int fd)
+{
+	struct { int rep; double span; bool stop; } side[NMODES + 1];
+	struct sample s;
+	bool busy = true;
+
+	memset(&s, 0, sizeof(s));
+	memset(side, 0, sizeof(side));
+	for (int m = 0; m < NMODES; m++)
+		s.mode[m].verdict = -1;
+	s.kernel.verdict = -1;
+	side[NMODES].stop = !use_kernel;
+	while (busy) {
+		busy = false;
+		for (int i = 0; i <= NMODES; i++) {
+			double usec = 0;
+
+			if (side[i].stop || (side[i].rep >= reps &&
+					     (side[i].rep >= MAX_REPS || side[i].span >= MIN_SPAN_US)))
+				continue;
+			if (!run_once(prog, i, !side[i].rep, &s, &usec)) {
+				side[i].stop = true;
+				continue;
+			}
+			side[i].rep++;
+			side[i].span += usec;
+			busy = true;
 		}
 	}
 	if (!use_kernel && !use_table)

@@ -18,6 +18,12 @@ extern DF_API const struct df_analysis df_regs_analysis;	/* "regs" */
 /* Registers live before pc (bit r = rN), joined over contexts; -ENOENT if unreached. */
 DF_API int df_regs_live_before(const struct df_solver *s, uint32_t pc, uint16_t *mask);
 /*
+ * The same for every pc in one pass: live[pc] (insn_cnt entries) gets the
+ * mask | DF_REGS_REACHED, or 0 where no context reaches pc.
+ */
+#define DF_REGS_REACHED	(1u << 16)
+DF_API int df_regs_live_all(const struct df_solver *s, uint32_t *live);
+/*
  * Whether the instruction at pc writes a 32-bit subregister whose upper
  * half is live after it (a JIT that does not zero-extend must do it).
  */

@@ -305,36 +305,43 @@ int df_regs_zext(const struct df_solver *s, uint32_t pc, bool *zext)
 	return 0;
 }
 
-struct dump {
-	uint16_t *live;
-};
-
 static int collect(void *cookie, const struct df_ctx *c, uint32_t pc,
 		   const void *before, const void *after)
 {
-	struct dump *d = cookie;
-	uint32_t m = before ? *(const uint32_t *)before : 0;
+	uint32_t *live = cookie, m = before ? *(const uint32_t *)before : 0;
 
-	d->live[pc] |= (uint16_t)(m | m >> 16);
+	live[pc] |= (m | m >> 16) & 0xffff;
+	live[pc] |= DF_REGS_REACHED;
 	return 0;
+}
+
+int df_regs_live_all(const struct df_solver *s, uint32_t *live)
+{
+	int err = regs_solver(s);
+
+	if (err || !live)
+		return err ? err : -EINVAL;
+	memset(live, 0, df_solver_prog(s)->insn_cnt * sizeof(*live));
+	for (uint32_t i = 0; !err && i < df_solver_context_cnt(s); i++)
+		err = df_solver_walk(s, i, collect, live);
+	return err;
 }
 
 int df_regs_dump(FILE *f, const struct df_solver *s)
 {
 	const struct df_prog *p = df_solver_prog(s);
-	struct dump d;
+	uint32_t *live;
 	char buf[256];
 	int err = regs_solver(s);
 
 	if (err)
 		return err;
-	d.live = calloc(p->insn_cnt ? p->insn_cnt : 1, sizeof(*d.live));
-	if (!d.live)
+	live = malloc((p->insn_cnt ? p->insn_cnt : 1) * sizeof(*live));
+	if (!live)
 		return -ENOMEM;
-	for (uint32_t i = 0; !err && i < df_solver_context_cnt(s); i++)
-		err = df_solver_walk(s, i, collect, &d);
+	err = df_regs_live_all(s, live);
 	if (err) {
-		free(d.live);
+		free(live);
 		return err;
 	}
 	fputs("Live regs before insn:\n", f);
@@ -342,11 +349,11 @@ int df_regs_dump(FILE *f, const struct df_solver *s)
 		char cols[11];
 
 		for (int r = 0; r < 10; r++)
-			cols[r] = d.live[pc] & (1u << r) ? (char)('0' + r) : '.';
+			cols[r] = live[pc] & (1u << r) ? (char)('0' + r) : '.';
 		cols[10] = 0;
 		df_insn_snprint(buf, sizeof(buf), p, p->insns, p->insn_cnt, pc);
 		fprintf(f, "%3u: %s (%02x) %s\n", pc, cols, p->insns[pc].code, buf);
 	}
-	free(d.live);
+	free(live);
 	return ferror(f) ? -EIO : 0;
 }

@@ -32,9 +32,6 @@ static uint32_t frame_pc(const struct df_vstate *st, uint32_t frame)
 	return frame == st->curframe ? st->insn_idx : st->frame[frame + 1]->callsite;
 }
 
-/* A checkpoint is cleaned many times: each pc's answer is asked of the solver once. */
-#define LIVE_KNOWN	(1u << 16)
-
 static uint16_t live_regs(const struct df_prune_ctx *c, const struct df_vstate *st,
 			  uint32_t frame)
 {
@@ -43,13 +40,13 @@ static uint16_t live_regs(const struct df_prune_ctx *c, const struct df_vstate *
 
 	if (!c || !c->regs)
 		return 0xffff;
-	if (c->live_memo && c->live_memo[pc])
-		return (uint16_t)c->live_memo[pc];
-	if (df_regs_live_before(c->regs, pc, &mask))
-		return 0xffff;
-	if (c->live_memo)
-		c->live_memo[pc] = mask | LIVE_KNOWN;
-	return mask;
+	if (!c->live)
+		return df_regs_live_before(c->regs, pc, &mask) ? 0xffff : mask;
+	/* checkpoints ask for their pcs again and again: all of them in one pass */
+	if (!c->live->ready && df_regs_live_all(c->regs, c->live->pc))
+		memset(c->live->pc, 0, df_solver_prog(c->regs)->insn_cnt * sizeof(uint32_t));
+	c->live->ready = true;
+	return c->live->pc[pc] ? (uint16_t)c->live->pc[pc] : 0xffff;
 }
 
 bool df_prune_reg_live(const struct df_prune_ctx *c, const struct df_vstate *st,

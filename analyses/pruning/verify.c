@@ -107,11 +107,14 @@ static int run_liveness(struct vf_env *env)
 		else if (err)
 			return err;
 	}
-	if (has_word(env->mode->requires, "regs")) {
+	if (has_word(env->mode->requires, "regs"))
 		env->pctx.regs = df_pipeline_solver(env->pipe, "regs");
-		env->pctx.live_memo = calloc(env->prog->insn_cnt, sizeof(*env->pctx.live_memo));
-		if (!env->pctx.live_memo)
+	if (env->pctx.regs) {
+		env->pctx.live = malloc(sizeof(*env->pctx.live) +
+					env->prog->insn_cnt * sizeof(env->pctx.live->pc[0]));
+		if (!env->pctx.live)
 			return -ENOMEM;
+		env->pctx.live->ready = false;
 	}
 	if (has_word(env->mode->requires, "stack"))
 		env->pctx.stack = df_pipeline_solver(env->pipe, "stack");
@@ -313,7 +316,7 @@ static void env_free(struct vf_explorer *x)
 	free(env->path);
 	free(env->prune_point);
 	free(env->sub);
-	free(env->pctx.live_memo);
+	free(env->pctx.live);
 	df_pipeline_free(env->pipe);
 	JLFA(bytes, x->ref_insn);
 	(void)bytes;

@@ -33,7 +33,12 @@ struct vf_subprog {
 struct df_prune_ctx {
 	const struct df_solver *regs;	/* NULL when the mode does not require "regs" */
 	const struct df_solver *stack;	/* NULL unless it requires "stack" */
-	uint32_t *live_memo;		/* per pc: live regs | LIVE_KNOWN, 0 = not asked yet */
+	struct vf_live_regs *live;	/* NULL, or df_regs_live_all() of regs once asked */
+};
+
+struct vf_live_regs {
+	bool ready;
+	uint32_t pc[];
 };
 
 struct vf_env {

@@ -310,15 +310,25 @@ static int got_cb(void *cookie, const struct df_ctx *c, uint32_t pc,
 static uint32_t compare(const struct df_prog *p, const char *what)
 {
 	uint32_t *want = kernel_live(p, cfg), *got = calloc(p->insn_cnt, 4), n = 0;
+	uint32_t *all = malloc(p->insn_cnt * 4);
 
 	solve(p);
 	for (uint32_t i = 0; i < df_solver_context_cnt(sol); i++)
 		ck_assert_int_eq(df_solver_walk(sol, i, got_cb, got), 0);
-	for (uint32_t pc = 0; pc < p->insn_cnt; pc += df_insn_slots(&p->insns[pc]), n++)
+	ck_assert_int_eq(df_regs_live_all(sol, all), 0);
+	for (uint32_t pc = 0; pc < p->insn_cnt; pc += df_insn_slots(&p->insns[pc]), n++) {
+		uint16_t m;
+		int err = df_regs_live_before(sol, pc, &m);
+
 		ck_assert_msg(got[pc] == want[pc], "%s: pc %u: %08x, kernel %08x",
 			      what, pc, got[pc], want[pc]);
+		/* the one-pass answer is the per-pc query's */
+		ck_assert_msg(err ? !all[pc] : all[pc] == (m | DF_REGS_REACHED),
+			      "%s: pc %u: all %08x, query %d %04x", what, pc, all[pc], err, m);
+	}
 	free(want);
 	free(got);
+	free(all);
 	df_solver_free(sol);
 	sol = NULL;
 	return n;
