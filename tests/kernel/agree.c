@@ -6,6 +6,7 @@
  * someone reads it and decides otherwise.
  */
 #include "agree.h"
+#include "readall.h"
 #include "ktable.h"
 
 #include <errno.h>
@@ -221,30 +222,14 @@ int agree_doc_parse(const char *text, size_t len, const char *name, struct agree
 
 int agree_doc_load(const char *path, struct agree_doc *d, char *err, size_t err_len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	size_t len;
+	char *buf = readall(path, &len, err, err_len);
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	if (!f) {
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+	if (!buf)
 		return -1;
-	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		snprintf(err, err_len, "%s: cannot read it", path);
-		return -1;
-	}
-	buf = malloc((size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		snprintf(err, err_len, "%s: cannot read it", path);
-		return -1;
-	}
-	fclose(f);
-	rc = agree_doc_parse(buf, (size_t)n, path, d, err, err_len);
+	rc = agree_doc_parse(buf, len, path, d, err, err_len);
 	free(buf);
 	return rc;
 }

@@ -5,6 +5,7 @@
  * entry in the kinds[] table and one check function.
  */
 #include "fixture.h"
+#include "readall.h"
 #include "fixture_int.h"
 
 #include "dataflow.h"
@@ -184,32 +185,14 @@ fail:
 
 int fixture_load(const char *path, struct fixture *fx, char *err, size_t err_len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	size_t len;
+	char *buf = readall(path, &len, err, err_len);
 	int ret;
 
-	if (!f) {
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+	if (!buf) {
 		memset(fx, 0, sizeof(*fx));
 		return -1;
 	}
-	do {
-		if (len + 4096 > cap) {
-			char *nb = realloc(buf, cap = cap * 2 + 4096);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				snprintf(err, err_len, "%s: out of memory", path);
-				return -1;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n);
-	fclose(f);
 	ret = fixture_parse(buf, len, path, fx, err, err_len);
 	free(buf);
 	return ret;

@@ -5,6 +5,7 @@
  * and every error names the file and line.
  */
 #include "ktable.h"
+#include "readall.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -233,42 +234,13 @@ int ktable_parse(const char *text, size_t len, const char *name, struct ktable *
 
 int ktable_load(const char *path, struct ktable *t, char *err, size_t err_len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len;
+	char *buf = readall(path, &len, err, err_len);
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	if (!f) {
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+	if (!buf)
 		return -1;
-	}
-	for (;;) {
-		size_t got;
-
-		if (len == cap) {
-			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				snprintf(err, err_len, "%s: out of memory", path);
-				return -1;
-			}
-			buf = nb;
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (!got)
-			break;
-	}
-	rc = ferror(f);
-	fclose(f);
-	if (rc) {
-		free(buf);
-		snprintf(err, err_len, "%s: read error", path);
-		return -1;
-	}
 	rc = ktable_parse(buf, len, path, t, err, err_len);
 	free(buf);
 	return rc;
