@@ -14,6 +14,7 @@
  */
 #include "dataflow.h"
 #include "bench_util.h"
+#include "dirlist.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -159,7 +160,8 @@ int main(int argc, char **argv)
 	       "insn/s", "B/insn", "cfg", names[0], names[1], names[2]);
 	t0 = bench_now();
 	for (; i < argc; i++)
-		bench_walk(argv[i], bench_file, &t);
+		if (dirlist_walk(argv[i], bench_file, &t))
+			return 2;
 	printf("total: %u programs (%u analysed, %u failed), %llu insns, analysis %.3f s "
 	       "(%.0f insn/s), cpu %.3f s, wall %.3f s\n", t.progs, t.ok, t.failed,
 	       (unsigned long long)t.insns, t.seconds,

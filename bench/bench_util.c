@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "bench_util.h"
-#include "dirlist.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,34 +54,3 @@ int bench_fork(void (*child)(const struct df_prog *prog, int fd), const struct d
 	return n == (ssize_t)size ? 0 : -ECHILD;
 }
 
-static void walk(const char *path, bool top, void (*file)(const char *, void *), void *cookie)
-{
-	struct stat st;
-	char **v;
-	size_t n, i;
-
-	if (stat(path, &st))
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		size_t len = strlen(path);
-
-		if (top || (len > 2 && !strcmp(path + len - 2, ".o")))
-			file(path, cookie);
-		return;
-	}
-	if (dirlist(path, &v, &n) == -ENOMEM)
-		exit(2);
-	for (i = 0; i < n; i++) {
-		const char *name = strrchr(v[i], '/') + 1;
-
-		/* invalid/ holds malformed objects, not benchmark input. */
-		if (name[0] != '.' && strcmp(name, "invalid"))
-			walk(v[i], false, file, cookie);
-	}
-	dirlist_free(v, n);
-}
-
-void bench_walk(const char *path, void (*file)(const char *path, void *cookie), void *cookie)
-{
-	walk(path, true, file, cookie);
-}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* What the benchmarks share: a quiet library, a clock, forked samples, the corpus walk. */
+/* What the benchmarks share: a quiet library, a clock, forked samples. */
 #ifndef BENCH_UTIL_H
 #define BENCH_UTIL_H
 
@@ -18,6 +18,5 @@ int bench_fork(void (*child)(const struct df_prog *prog, int fd), const struct d
  * Call file(path, cookie) for path itself when it is a file, else for every
  * `.o` under it in name order, leaving out directories named invalid/.
  */
-void bench_walk(const char *path, void (*file)(const char *path, void *cookie), void *cookie);
 
 #endif

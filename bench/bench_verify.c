@@ -23,6 +23,7 @@
  */
 #include "verify.h"
 #include "bench_util.h"
+#include "dirlist.h"
 #include "kload.h"
 #include "ktable.h"
 #include "ktypes.h"
@@ -440,7 +441,8 @@ int main(int argc, char **argv)
 	printf(" | %-6s %7s %6s %5s %9s  (kernel %s)\n", "kernel", "insns", "states", "peak",
 	       "usec", kernel_source);
 	for (; i < argc; i++)
-		bench_walk(argv[i], bench_file, &t);
+		if (dirlist_walk(argv[i], bench_file, &t))
+			return 2;
 	summary(&t);
 	for (m = 0; m < NMODES; m++) {
 		free(t.states[m].v);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -51,4 +52,38 @@ void dirlist_free(char **paths, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
+}
+
+static int walk(const char *path, bool top, void (*file)(const char *, void *), void *cookie)
+{
+	struct stat st;
+	char **v;
+	size_t n, i;
+	int err = 0;
+
+	if (stat(path, &st))
+		return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		size_t len = strlen(path);
+
+		if (top || (len > 2 && !strcmp(path + len - 2, ".o")))
+			file(path, cookie);
+		return 0;
+	}
+	if (dirlist(path, &v, &n) == -ENOMEM)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++) {
+		const char *name = strrchr(v[i], '/') + 1;
+
+		/* invalid/ holds malformed objects, not input to walk through */
+		if (name[0] != '.' && strcmp(name, "invalid"))
+			err = walk(v[i], false, file, cookie);
+	}
+	dirlist_free(v, n);
+	return err;
+}
+
+int dirlist_walk(const char *path, void (*file)(const char *path, void *cookie), void *cookie)
+{
+	return walk(path, true, file, cookie);
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The entries of a directory as "DIR/NAME" paths in name order, so that
- * the corpus walks of the benchmarks, the kernel cross-check and the kernel
- * oracle visit objects in the same, reproducible order.
+ * the corpus walks of the benchmarks, the tests, the kernel cross-check and
+ * the kernel oracle visit objects in the same, reproducible order.
  */
 #ifndef DIRLIST_H
 #define DIRLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -16,5 +17,11 @@
  */
 int dirlist(const char *dir, char ***paths, size_t *n);
 void dirlist_free(char **paths, size_t n);
+/*
+ * file() for path itself when it is not a directory, else for every ".o"
+ * below it in name order, leaving out dot entries and invalid/ (malformed
+ * objects). Returns 0 or -ENOMEM.
+ */
+int dirlist_walk(const char *path, void (*file)(const char *path, void *cookie), void *cookie);
 
 #endif

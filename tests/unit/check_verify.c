@@ -7,6 +7,7 @@
  * 1,000,000-instruction budget. The command is tested in check_verify_cli.c.
  */
 #include "fixture.h"
+#include "dirlist.h"
 #include "verify.h"
 
 #include <check.h>
@@ -190,53 +191,37 @@ START_TEST(modes_agree_on_fixtures)
 }
 END_TEST
 
-static void agree_corpus_dir(const char *dir, struct tally *t, unsigned *objs)
+struct corpus_walk {
+	struct tally t;
+	unsigned objs;
+};
+
+static void agree_corpus_file(const char *path, void *cookie)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct corpus_walk *w = cookie;
+	struct df_object *obj = NULL;
 
-	ck_assert_msg(d != NULL, "cannot open %s", dir);
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		struct df_object *obj = NULL;
-		char path[1024];
-		struct stat sb;
-		uint32_t i;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (stat(path, &sb))
-			continue;
-		if (S_ISDIR(sb.st_mode)) {
-			if (strcmp(de->d_name, "invalid"))
-				agree_corpus_dir(path, t, objs);
-			continue;
-		}
-		if (n < 3 || strcmp(de->d_name + n - 2, ".o") || df_object_open(path, NULL, &obj))
-			continue;
-		for (i = 0; i < obj->prog_cnt; i++)
-			if (!obj->progs[i].err)
-				agree(&obj->progs[i], path + strlen(CORPUS) + 1, t);
-		df_object_free(obj);
-		(*objs)++;
-	}
-	closedir(d);
+	if (df_object_open(path, NULL, &obj))
+		return;
+	for (uint32_t i = 0; i < obj->prog_cnt; i++)
+		if (!obj->progs[i].err)
+			agree(&obj->progs[i], path + strlen(CORPUS) + 1, &w->t);
+	df_object_free(obj);
+	w->objs++;
 }
 
 START_TEST(modes_agree_on_corpus)
 {
-	struct tally t = { 0 };
-	unsigned objs = 0;
+	struct corpus_walk w = { 0 };
 	df_print_fn old = df_set_print(quiet);
 
-	agree_corpus_dir(CORPUS, &t, &objs);
+	ck_assert_int_eq(dirlist_walk(CORPUS, agree_corpus_file, &w), 0);
 	df_set_print(old);
-	tally_print("corpus", &t);
-	ck_assert_msg(objs >= 100 && t.progs >= 300, "only %u objects, %u programs", objs,
-		      t.progs);
-	ck_assert_msg(!t.disagree, "%u of %u programs: the modes disagree; first: %s",
-		      t.disagree, t.progs, t.first);
+	tally_print("corpus", &w.t);
+	ck_assert_msg(w.objs >= 100 && w.t.progs >= 300, "only %u objects, %u programs", w.objs,
+		      w.t.progs);
+	ck_assert_msg(!w.t.disagree, "%u of %u programs: the modes disagree; first: %s",
+		      w.t.disagree, w.t.progs, w.t.first);
 }
 END_TEST
 

@@ -7,6 +7,7 @@
  * maps, with and without the inner map's template.
  */
 #include "asm_test.h"
+#include "dirlist.h"
 #include "verify.h"
 
 #include <check.h>
@@ -53,37 +54,18 @@ static void check_prog(const struct df_prog *prog, const char *path, struct walk
 	}
 }
 
-static void walk_dir(const char *dir, struct walk *w)
+static void walk_file(const char *path, void *cookie)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct walk *w = cookie;
+	struct df_object *obj = NULL;
 
-	ck_assert_msg(d != NULL, "cannot open %s", dir);
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		struct df_object *obj = NULL;
-		char path[1024];
-		struct stat sb;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (stat(path, &sb))
-			continue;
-		if (S_ISDIR(sb.st_mode)) {
-			if (strcmp(de->d_name, "invalid"))
-				walk_dir(path, w);
-			continue;
-		}
-		if (n < 3 || strcmp(de->d_name + n - 2, ".o") || df_object_open(path, NULL, &obj))
-			continue;
-		for (uint32_t i = 0; i < obj->prog_cnt; i++)
-			if (!obj->progs[i].err)
-				check_prog(&obj->progs[i], path, w);
-		df_object_free(obj);
-		w->objs++;
-	}
-	closedir(d);
+	if (df_object_open(path, NULL, &obj))
+		return;
+	for (uint32_t i = 0; i < obj->prog_cnt; i++)
+		if (!obj->progs[i].err)
+			check_prog(&obj->progs[i], path, w);
+	df_object_free(obj);
+	w->objs++;
 }
 
 START_TEST(corpus_calls_have_prototypes)
@@ -91,7 +73,7 @@ START_TEST(corpus_calls_have_prototypes)
 	struct walk w = { 0 };
 	df_print_fn old = df_set_print(quiet);
 
-	walk_dir(CORPUS, &w);
+	ck_assert_int_eq(dirlist_walk(CORPUS, walk_file, &w), 0);
 	df_set_print(old);
 	printf("corpus: %u objects, %u helper calls, %u from a type the table describes\n",
 	       w.objs, w.calls, w.types_known);
