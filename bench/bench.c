@@ -151,10 +151,12 @@ int main(int argc, char **argv)
 		quiet = true;
 		i++;
 	}
-	if (i >= argc) {
+	if (i >= argc || argv[i][0] == '-') {
 		fprintf(stderr, "usage: bench [-q] FILE|DIR...\n");
 		return 2;
 	}
+	if (!bench_paths_exist("bench", argv + i, argc - i))
+		return 2;
 	df_set_print(bench_silent);
 	printf("%-58s %9s %10s %12s %10s %8s %8s %8s %8s\n", "program", "insns", "time (s)",
 	       "insn/s", "B/insn", "cfg", names[0], names[1], names[2]);

@@ -54,3 +54,15 @@ int bench_fork(void (*child)(const struct df_prog *prog, int fd), const struct d
 	return n == (ssize_t)size ? 0 : -ECHILD;
 }
 
+bool bench_paths_exist(const char *name, char **paths, int n)
+{
+	struct stat st;
+
+	for (int i = 0; i < n; i++) {
+		if (stat(paths[i], &st)) {
+			fprintf(stderr, "%s: %s: %s\n", name, paths[i], strerror(errno));
+			return false;
+		}
+	}
+	return true;
+}

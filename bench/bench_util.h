@@ -14,9 +14,7 @@ double bench_now(void);
  */
 int bench_fork(void (*child)(const struct df_prog *prog, int fd), const struct df_prog *prog,
 	       void *sample, size_t size);
-/*
- * Call file(path, cookie) for path itself when it is a file, else for every
- * `.o` under it in name order, leaving out directories named invalid/.
- */
+/* Do paths[0..n) all exist? If not, "NAME: PATH: reason" on stderr for the first that does not. */
+bool bench_paths_exist(const char *name, char **paths, int n);
 
 #endif

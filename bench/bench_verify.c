@@ -397,11 +397,13 @@ int main(int argc, char **argv)
 		else
 			break;
 	}
-	if (i >= argc) {
+	if (i >= argc || argv[i][0] == '-') {
 		fprintf(stderr, "usage: bench_verify [-q] [-r N] [--no-kernel] [--table FILE] "
 			"[--types FILE] FILE|DIR...\n");
 		return 2;
 	}
+	if (!bench_paths_exist("bench_verify", argv + i, argc - i))
+		return 2;
 	if (*types_path && ktypes_load(types_path, &types, why, sizeof(why))) {
 		fprintf(stderr, "bench_verify: %s\n", why);
 		return 2;

@@ -62,7 +62,7 @@ static int walk(const char *path, bool top, void (*file)(const char *, void *), 
 	int err = 0;
 
 	if (stat(path, &st))
-		return 0;
+		return top ? -errno : 0;
 	if (!S_ISDIR(st.st_mode)) {
 		size_t len = strlen(path);
 

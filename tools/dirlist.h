@@ -20,7 +20,8 @@ void dirlist_free(char **paths, size_t n);
 /*
  * file() for path itself when it is not a directory, else for every ".o"
  * below it in name order, leaving out dot entries and invalid/ (malformed
- * objects). Returns 0 or -ENOMEM.
+ * objects). Returns 0, -ENOMEM, or the negative errno of stat() when path
+ * itself does not exist.
  */
 int dirlist_walk(const char *path, void (*file)(const char *path, void *cookie), void *cookie);
 

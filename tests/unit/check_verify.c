@@ -225,6 +225,18 @@ START_TEST(modes_agree_on_corpus)
 }
 END_TEST
 
+/* A corpus path that does not exist is an error, not an empty corpus. */
+START_TEST(missing_corpus_path)
+{
+	struct corpus_walk w = { 0 };
+
+	ck_assert_int_eq(dirlist_walk(CORPUS "/no-such-dir", agree_corpus_file, &w), -ENOENT);
+	ck_assert_uint_eq(w.objs, 0);
+	ck_assert_int_eq(dirlist_walk(CORPUS "/no-such.o", agree_corpus_file, &w), -ENOENT);
+	ck_assert_uint_eq(w.objs, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Pruning effect                                                     */
 /* ------------------------------------------------------------------ */
@@ -525,6 +537,7 @@ int main(void)
 	suite_add_tcase(s, limit);
 	tcase_set_timeout(corpus, 1800);
 	tcase_add_test(corpus, modes_agree_on_corpus);
+	tcase_add_test(corpus, missing_corpus_path);
 	suite_add_tcase(s, corpus);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
