@@ -6,7 +6,8 @@
  * fault on first touch. The first chunks, for small programs, come from
  * malloc(), the first one small: a verification holds about eight arenas,
  * and first chunks that add up past malloc's trim threshold made every
- * free() give the heap back and the next run fault it in again. Each piece
+ * free() give the heap back and the next run fault it in again; under
+ * 1 KiB, malloc serves it from the thread's cache of freed pieces. Each piece
  * is cleared as it is handed out (clearing a whole chunk would touch pages
  * nothing uses: in a forked process each is a copy-on-write fault). From
  * 2 MiB on, doubling up to 32 MiB, chunks are mapped aligned to 2 MiB, zero
@@ -20,7 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define ARENA_FIRST	(4u << 10)
+#define ARENA_FIRST	1008u
 #define ARENA_HUGE	(2u << 20)
 #define ARENA_MAX	(32u << 20)
 /* a piece this large that needs a chunk of its own gets huge pages */
@@ -53,7 +54,7 @@ static void *map_huge(size_t size)
 	return (void *)at;
 }
 
-/* 4 KiB, 16 KiB, 64 KiB, 256 KiB, 1 MiB, then huge: 2, 4, 8, 16, 32, 32... MiB */
+/* 1 KiB, 4 KiB, 16 KiB, 63 KiB, 252 KiB, 1008 KiB, then huge: 2, 4, 8, 16, 32, 32... MiB */
 static size_t next_size(size_t size)
 {
 	if (size < ARENA_HUGE)

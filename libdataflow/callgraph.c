@@ -50,12 +50,14 @@ static void report_too_deep(const struct df_cfg *cfg, const uint32_t *first,
 int df_cfg_callgraph(struct df_cfg *cfg)
 {
 	uint32_t S = cfg->subprog_cnt, i, r, cnt = 0;
-	uint32_t *first, *it, *stack, *depth;
+	uint32_t *first, *it, *stack, *depth, small[64];	/* small: up to 14 subprograms */
 	uint8_t *color;
+	size_t size;
 	int err = -ENOMEM;
 
 	/* one zeroed block for the scratch arrays: first[S + 1], it, stack, depth, color[S] */
-	first = calloc(1, ((size_t)S * 4 + 1) * sizeof(uint32_t) + S);
+	size = ((size_t)S * 4 + 1) * sizeof(uint32_t) + S;
+	first = size <= sizeof(small) ? memset(small, 0, size) : df_zalloc(1, size);
 	cfg->topo = malloc((size_t)S * sizeof(*cfg->topo));
 	if (!first || !cfg->topo)
 		goto out;
@@ -118,6 +120,7 @@ int df_cfg_callgraph(struct df_cfg *cfg)
 	}
 	err = 0;
 out:
-	free(first);
+	if (first != small)
+		free(first);
 	return err;
 }

@@ -268,10 +268,12 @@ static int make_blocks(struct builder *b)
 	struct df_cfg *cfg = b->cfg;
 	uint32_t pc, cnt = b->leader_cnt, id = UINT32_MAX, s = UINT32_MAX;
 
-	cfg->blocks = df_arena_zalloc(&b->priv->arena, cnt * sizeof(*cfg->blocks));
-	cfg->block_of = df_arena_zalloc(&b->priv->arena, (size_t)b->n * sizeof(*cfg->block_of));
-	if (!cfg->blocks || !cfg->block_of)
+	/* one piece: blocks[], block_of[] */
+	cfg->blocks = df_arena_zalloc(&b->priv->arena, cnt * sizeof(*cfg->blocks) +
+				      (size_t)b->n * sizeof(*cfg->block_of));
+	if (!cfg->blocks)
 		return -ENOMEM;
+	cfg->block_of = (uint32_t *)(void *)(cfg->blocks + cnt);
 	cfg->block_cnt = cnt;
 	/* slot 0 leads a block: the subprogram start */
 	for (pc = 0; pc < b->n;) {
@@ -377,11 +379,13 @@ static int make_edges(struct builder *b)
 	uint32_t i, S = cfg->subprog_cnt, B = cfg->block_cnt;
 	uint64_t total = 0;
 
-	call_first = df_arena_zalloc(&b->priv->arena, ((size_t)S + 1) * sizeof(*call_first));
-	by_callee = df_arena_zalloc(&b->priv->arena, (size_t)cfg->call_cnt * sizeof(*by_callee));
-	fill = df_arena_zalloc(&b->priv->arena, ((size_t)S + 1) * sizeof(*fill));
-	if (!call_first || !by_callee || !fill)
+	/* one piece: call_first[], fill[], by_callee[] */
+	call_first = df_arena_zalloc(&b->priv->arena, (2 * ((size_t)S + 1) + cfg->call_cnt) *
+				     sizeof(*call_first));
+	if (!call_first)
 		return -ENOMEM;
+	fill = call_first + S + 1;
+	by_callee = fill + S + 1;
 	for (i = 0; i < cfg->call_cnt; i++)
 		if (!cfg->calls[i].callback)
 			call_first[cfg->calls[i].callee + 1]++;
@@ -474,12 +478,13 @@ static int dfs_orders(struct builder *b)
 	uint8_t *color;
 
 	/* the scratch arrays live as long as the CFG: B * 9 bytes */
-	pool = b->priv->rpo_pool = df_arena_zalloc(&b->priv->arena, (size_t)B * sizeof(*pool));
-	stack = df_arena_zalloc(&b->priv->arena, (size_t)B * sizeof(*stack));
-	it = df_arena_zalloc(&b->priv->arena, (size_t)B * sizeof(*it));
-	color = df_arena_zalloc(&b->priv->arena, B);
-	if (!pool || !stack || !it || !color)
+	/* one piece: pool[], stack[], it[], color[] */
+	pool = b->priv->rpo_pool = df_arena_zalloc(&b->priv->arena, (size_t)B * 13);
+	if (!pool)
 		return -ENOMEM;
+	stack = pool + B;
+	it = stack + B;
+	color = (uint8_t *)(it + B);
 	for (s = 0; s < cfg->subprog_cnt; s++) {
 		struct df_subprog *sp = &cfg->subprogs[s];
 		uint32_t root = sp->first_block, sp_top = 0, i, j;
@@ -523,12 +528,14 @@ static int dfs_orders(struct builder *b)
 void df_cfg_free(struct df_cfg *cfg)
 {
 	struct cfg_priv *priv = (struct cfg_priv *)cfg;
+	struct df_arena a;
 
 	if (!cfg)
 		return;
 	free(cfg->topo);
-	df_arena_free(&priv->arena);
-	free(priv);
+	/* priv is in its arena */
+	a = priv->arena;
+	df_arena_free(&a);
 }
 
 void df_cfg_err(const struct df_cfg *cfg, long pc, const char *fmt, ...)
@@ -554,6 +561,7 @@ static int build(const struct df_prog *prog, struct df_cfg **out, long *why_pc,
 		 char *why, size_t why_len)
 {
 	struct builder b = { .prog = prog };
+	struct df_arena a = { 0 };
 	int err;
 
 	if (!out)
@@ -569,9 +577,10 @@ static int build(const struct df_prog *prog, struct df_cfg **out, long *why_pc,
 		return -EINVAL;
 	}
 	b.n = prog->insn_cnt;
-	b.priv = calloc(1, sizeof(*b.priv));
+	b.priv = df_arena_zalloc(&a, sizeof(*b.priv));
 	if (!b.priv)
 		return -ENOMEM;
+	b.priv->arena = a;
 	b.priv->why_pc = why_pc;
 	b.priv->why = why;
 	b.priv->why_len = why_len;

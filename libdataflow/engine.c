@@ -63,7 +63,8 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	uint32_t n = ss->root_cnt ? ss->root_cnt : 1, words = (n + 63) / 64;
 	bool keep_seed = s->mode == DF_CTX_CALLSITE_DEPTH && depth > 0 && ss->entry_flows;
 	struct df_sctx *x;
-	size_t nst;
+	size_t nst, st_sz, cnt_sz;
+	bool zeroed;
 	uint8_t *p;
 
 	if (s->ctx_cnt >= s->o.max_contexts) {
@@ -71,8 +72,18 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 			    s->a.name, s->o.max_contexts);
 		return -E2BIG;
 	}
-	if (df_array_push(s->ctx, s->ctx_cnt))
-		return -ENOMEM;
+	if (s->ctx_cnt == s->ctx_cap) {
+		/* in the arena, as the heap: what growing leaves behind is bounded */
+		uint32_t cap = s->ctx_cap ? 2 * s->ctx_cap : 4;
+		struct df_sctx *t = df_solver_zalloc(s, cap * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		if (s->ctx_cnt)
+			memcpy(t, s->ctx, s->ctx_cnt * sizeof(*t));
+		s->ctx = t;
+		s->ctx_cap = cap;
+	}
 	x = &s->ctx[s->ctx_cnt];
 	memset(x, 0, sizeof(*x));
 	x->subprog = subprog;
@@ -90,13 +101,21 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	 * are never compared.
 	 */
 	nst = n + (s->interproc ? 1 : 0) + (keep_seed ? 1 : 0);
-	/* one piece: reached[] and pending[], the states, then visits[] and joins[] */
-	p = df_arena_zalloc(&s->arena, 2 * words * sizeof(uint64_t) +
-			    ((nst * s->ssz + 7) & ~(size_t)7) +
-			    (s->a.widen ? 2 : 1) * n * sizeof(uint32_t));
+	/*
+	 * One piece: reached[] and pending[], the states, then visits[] and
+	 * joins[]. The states need no clearing: a state is read only once
+	 * reached (bottom() or a copy fills it first).
+	 */
+	cnt_sz = (s->a.widen ? 2 : 1) * n * sizeof(uint32_t);
+	st_sz = (nst * s->ssz + 7) & ~(size_t)7;
+	p = df_solver_alloc(s, 2 * words * sizeof(uint64_t) + st_sz + cnt_sz, &zeroed);
 	if (!p) {
 		df_ctx_release(x);
 		return -ENOMEM;
+	}
+	if (!zeroed) {
+		memset(p, 0, 2 * words * sizeof(uint64_t));
+		memset(p + 2 * words * sizeof(uint64_t) + st_sz, 0, cnt_sz);
 	}
 	x->reached = (uint64_t *)(void *)p;
 	x->pending = x->reached + words;
@@ -246,7 +265,7 @@ void df_push(struct df_solver *s, uint32_t ci, uint32_t prio)
 	if (s->heap_cnt == s->heap_cap) {
 		/* in the arena: the old heap stays there, half the size at most */
 		uint32_t cap = s->heap_cap ? 2 * s->heap_cap : 64;
-		uint64_t *h = df_arena_zalloc(&s->arena, cap * sizeof(*h));
+		uint64_t *h = df_solver_zalloc(s, cap * sizeof(*h));
 
 		if (!h) {
 			s->err = -ENOMEM;

@@ -555,7 +555,7 @@ int df_prog_check_why(const struct df_prog *prog, long *pc, char *why,
 		snprintf(why, why_len, "program has no instructions");
 		return -EINVAL;
 	}
-	second = calloc(cnt, 1);
+	second = df_zalloc(cnt, 1);
 	if (!second)
 		return -ENOMEM;
 	for (i = 0; i < cnt; i++) {

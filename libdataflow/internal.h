@@ -33,6 +33,31 @@ void df_err_at(const char *file, const char *sec, long pc, const char *fmt, ...)
 void df_prog_err(const struct df_prog *prog, long pc, const char *fmt, ...)
 	DF_PRINTF(3, 4);
 
+/*
+ * calloc() for the allocations made once per analysis or verification:
+ * glibc's calloc() always takes the slow path, malloc() first tries the
+ * thread's cache of recently freed pieces. The empty asm keeps the
+ * compiler from turning malloc() and memset() back into calloc().
+ */
+static inline void *df_zalloc(size_t cnt, size_t size)
+{
+	void *p;
+
+	if (size && cnt > SIZE_MAX / size)
+		return NULL;
+	p = malloc(cnt * size);
+#if defined(__GNUC__)
+	__asm__("" : "+r"(p));
+#endif
+	return p ? memset(p, 0, cnt * size) : NULL;
+}
+
+/* strcmp() == 0 for the names the pipeline looks up, usually the very same string. */
+static inline bool df_name_eq(const char *a, const char *b)
+{
+	return a == b || (a[0] == b[0] && !strcmp(a, b));
+}
+
 char *df_strdup(const char *s);
 char *df_strndup(const char *s, size_t n);
 char *df_asprintf(const char *fmt, ...) DF_PRINTF(1, 2);
@@ -168,6 +193,10 @@ void df_cfg_err(const struct df_cfg *cfg, long pc, const char *fmt, ...) DF_PRIN
 struct df_pipeline;
 int df_pipeline_new_cfg(const struct df_prog *prog, const struct df_cfg *cfg,
 			struct df_pipeline **out);
+
+/* results.c: df_solver_walk() in no particular order, for readers that only fold the states */
+int df_solver_walk_any(const struct df_solver *s, uint32_t context, df_walk_fn fn,
+		       void *cookie);
 
 /* protos.c: helper and kfunc prototypes (stack access sizes and verifier kinds) */
 struct df_call_consts;

@@ -10,8 +10,9 @@ struct df_pipeline {
 	struct df_cfg *cfg;
 	bool own_cfg;		/* built here, not lent by the caller */
 	struct df_solver_opts opts;
-	struct df_solver **solvers;
-	uint32_t solver_cnt;
+	struct df_solver **solvers;	/* inl[] until it holds more */
+	uint32_t solver_cnt, solver_cap;
+	struct df_solver *inl[4];
 	const char *running[16];	/* requirement chain, for cycles */
 	uint32_t depth;
 };
@@ -25,10 +26,12 @@ static int pipeline_new(const struct df_prog *prog, const struct df_solver_opts 
 	if (!out || !prog || (cfg && cfg->prog != prog))
 		return -EINVAL;
 	*out = NULL;
-	p = calloc(1, sizeof(*p));
+	p = df_zalloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	p->prog = prog;
+	p->solvers = p->inl;
+	p->solver_cap = DF_ARRAY_SIZE(p->inl);
 	p->opts.sz = sizeof(p->opts);
 	if (opts)
 		memcpy(&p->opts, opts, opts->sz < sizeof(*opts) ? opts->sz : sizeof(*opts));
@@ -66,9 +69,26 @@ const struct df_solver *df_pipeline_solver(const struct df_pipeline *p,
 					   const char *name)
 {
 	for (uint32_t i = 0; p && name && i < p->solver_cnt; i++)
-		if (!strcmp(df_solver_analysis(p->solvers[i])->name, name))
+		if (df_name_eq(df_solver_analysis(p->solvers[i])->name, name))
 			return p->solvers[i];
 	return NULL;
+}
+
+static int push(struct df_pipeline *p, struct df_solver *s)
+{
+	if (p->solver_cnt == p->solver_cap) {
+		struct df_solver **t = malloc(2 * p->solver_cap * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		memcpy(t, p->solvers, p->solver_cnt * sizeof(*t));
+		if (p->solvers != p->inl)
+			free(p->solvers);
+		p->solvers = t;
+		p->solver_cap *= 2;
+	}
+	p->solvers[p->solver_cnt++] = s;
+	return 0;
 }
 
 const struct df_cfg *df_pipeline_cfg(const struct df_pipeline *p)
@@ -121,14 +141,11 @@ static int run(struct df_pipeline *p, const char *name, const char *by)
 	if (err)
 		return err;
 	err = df_solve(s);
-	if (!err && df_array_push(p->solvers, p->solver_cnt))
-		err = -ENOMEM;
-	if (err) {
+	if (!err)
+		err = push(p, s);
+	if (err)
 		df_solver_free(s);
-		return err;
-	}
-	p->solvers[p->solver_cnt++] = s;
-	return 0;
+	return err;
 }
 
 int df_pipeline_run(struct df_pipeline *p, const char *name)
@@ -144,7 +161,8 @@ void df_pipeline_free(struct df_pipeline *p)
 		return;
 	for (uint32_t i = p->solver_cnt; i-- > 0;)
 		df_solver_free(p->solvers[i]);
-	free(p->solvers);
+	if (p->solvers != p->inl)
+		free(p->solvers);
 	if (p->own_cfg)
 		df_cfg_free(p->cfg);
 	free(p);

@@ -54,7 +54,7 @@ const struct df_analysis *df_analysis_find(const char *name)
 {
 	builtins();
 	for (uint32_t i = 0; name && i < reg_cnt; i++)
-		if (!strcmp(reg[i]->name, name))
+		if (df_name_eq(reg[i]->name, name))
 			return reg[i];
 	return NULL;
 }

@@ -221,40 +221,37 @@ struct seg {
 	uint8_t *st;		/* 2 states per instruction: before, after */
 	uint32_t *pc;
 	bool *ok;		/* before is reached */
-	uint32_t cap;
 };
 
-static int seg_grow(struct seg *g, uint32_t n, size_t ssz)
+/* Room for the longest segment of the subprogram: all its instructions. */
+static int seg_alloc(struct seg *g, const struct df_cfg *cfg, const struct df_subprog *sp,
+		     size_t ssz)
 {
-	uint8_t *st;
-	uint32_t *pc;
-	bool *ok;
+	size_t n = 0, al = _Alignof(max_align_t), pcs;
 
-	if (n <= g->cap)
-		return 0;
-	st = realloc(g->st, 2 * (size_t)n * ssz);
-	if (st)
-		g->st = st;
-	pc = realloc(g->pc, n * sizeof(*pc));
-	if (pc)
-		g->pc = pc;
-	ok = realloc(g->ok, n * sizeof(*ok));
-	if (ok)
-		g->ok = ok;
-	if (!st || !pc || !ok)
+	for (uint32_t b = sp->first_block; b < sp->first_block + sp->block_cnt; b++)
+		n += cfg->blocks[b].end - cfg->blocks[b].start;
+	pcs = (2 * n * ssz + al - 1) / al * al;
+
+	g->st = malloc(pcs + n * (sizeof(*g->pc) + sizeof(*g->ok)));
+	if (!g->st)
 		return -ENOMEM;
-	g->cap = n;
+	g->pc = (uint32_t *)(g->st + pcs);
+	g->ok = (bool *)(g->pc + n);
 	return 0;
 }
 
-/* Backward: each segment [lo, root] is computed from the root down, then visited upwards. */
+/*
+ * Backward: each segment [lo, root] is computed from the root down. With
+ * sg, its steps are kept and visited upwards, in program order; without,
+ * each is visited as it is computed.
+ */
 static int walk_bwd(struct df_solver *s, uint32_t ci, df_walk_fn fn,
-		    void *cookie, uint8_t *cur, uint8_t *nxt)
+		    void *cookie, uint8_t *cur, uint8_t *nxt, struct seg *sg)
 {
 	const struct df_cfg *g = s->cfg;
 	const struct df_subprog *sp = &g->subprogs[s->ctx[ci].subprog];
 	uint32_t lo = sp->first_block, end = sp->first_block + sp->block_cnt;
-	struct seg sg = { 0 };
 	struct df_ctx c;
 	int err = 0;
 
@@ -272,51 +269,61 @@ static int walk_bwd(struct df_solver *s, uint32_t ci, df_walk_fn fn,
 		lo = r + 1;
 		if (!df_bit(s->ctx[ci].reached, xr->root))
 			continue;
-		for (uint32_t b = stop; b <= r; b++)
+		for (uint32_t b = stop; sg && b <= r; b++)
 			n += g->blocks[b].end - g->blocks[b].start;
-		err = seg_grow(&sg, n, s->ssz);
-		if (err)
-			break;
+		if (sg && !sg->st) {
+			err = seg_alloc(sg, g, sp, s->ssz);
+			if (err)
+				break;
+		}
 		k = n;
 		memcpy(cur, df_root_state(s, &s->ctx[ci], xr->root), s->ssz);
-		for (uint32_t b = r + 1; b-- > stop;) {
+		for (uint32_t b = r + 1; !err && b-- > stop;) {
 			const struct df_block *bk = &g->blocks[b];
 			bool ok = true;
 
 			for (uint32_t pc = s->blk[b].last_pc; ok;
 			     pc = df_prev_pc(s, bk->start, pc)) {
-				k--;
-				sg.pc[k] = pc;
 				ok = df_step(s, &c, pc, cur, nxt, true);
-				sg.ok[k] = ok;
-				memcpy(sg.st + (2 * (size_t)k + 1) * s->ssz, cur, s->ssz);
-				memcpy(sg.st + 2 * (size_t)k * s->ssz, nxt, s->ssz);
+				if (sg) {
+					k--;
+					sg->pc[k] = pc;
+					sg->ok[k] = ok;
+					memcpy(sg->st + (2 * (size_t)k + 1) * s->ssz, cur, s->ssz);
+					memcpy(sg->st + 2 * (size_t)k * s->ssz, nxt, s->ssz);
+				} else {
+					err = fn(cookie, &c, pc, ok ? nxt : NULL, cur);
+					if (err)
+						break;
+				}
 				t = cur;
 				cur = nxt;
 				nxt = t;
 				if (pc == bk->start)
 					break;
 			}
-			if (!ok || (b > stop && s->a.edge &&
-				    !s->a.edge(&c, s->blk[b - 1].last_pc, bk->start,
-					       DF_EDGE_FALLTHROUGH, cur)))
+			if (err || !ok || (b > stop && s->a.edge &&
+					   !s->a.edge(&c, s->blk[b - 1].last_pc, bk->start,
+						      DF_EDGE_FALLTHROUGH, cur)))
 				break;
 		}
 		for (; !err && k < n; k++)
-			err = fn(cookie, &c, sg.pc[k],
-				 sg.ok[k] ? sg.st + 2 * (size_t)k * s->ssz : NULL,
-				 sg.st + (2 * (size_t)k + 1) * s->ssz);
+			err = fn(cookie, &c, sg->pc[k],
+				 sg->ok[k] ? sg->st + 2 * (size_t)k * s->ssz : NULL,
+				 sg->st + (2 * (size_t)k + 1) * s->ssz);
 	}
-	free(sg.st);
-	free(sg.pc);
-	free(sg.ok);
 	return err;
 }
 
-int df_solver_walk(const struct df_solver *cs, uint32_t context, df_walk_fn fn,
-		   void *cookie)
+static int walk(const struct df_solver *cs, uint32_t context, df_walk_fn fn, void *cookie,
+		bool ordered)
 {
 	struct df_solver *s = (struct df_solver *)cs;
+	/* two states of the common small sizes live here, others on the heap */
+	union {
+		max_align_t align;
+		uint8_t b[256];
+	} local;
 	uint8_t *buf;
 	int err;
 
@@ -324,13 +331,29 @@ int df_solver_walk(const struct df_solver *cs, uint32_t context, df_walk_fn fn,
 		return -EINVAL;
 	if (!s->solved || s->err)
 		return -ENOENT;
-	buf = malloc(2 * s->ssz);
+	buf = 2 * s->ssz <= sizeof(local.b) ? local.b : malloc(2 * s->ssz);
 	if (!buf)
 		return -ENOMEM;
-	if (s->backward)
-		err = walk_bwd(s, context, fn, cookie, buf, buf + s->ssz);
-	else
+	if (s->backward) {
+		struct seg sg = { 0 };
+
+		err = walk_bwd(s, context, fn, cookie, buf, buf + s->ssz, ordered ? &sg : NULL);
+		free(sg.st);
+	} else {
 		err = walk_fwd(s, context, fn, cookie, buf, buf + s->ssz);
-	free(buf);
+	}
+	if (buf != local.b)
+		free(buf);
 	return err;
+}
+
+int df_solver_walk(const struct df_solver *s, uint32_t context, df_walk_fn fn, void *cookie)
+{
+	return walk(s, context, fn, cookie, true);
+}
+
+int df_solver_walk_any(const struct df_solver *s, uint32_t context, df_walk_fn fn,
+		       void *cookie)
+{
+	return walk(s, context, fn, cookie, false);
 }

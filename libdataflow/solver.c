@@ -66,7 +66,7 @@ static int find_deps(struct df_solver *s, const struct df_solver_opts *o)
 	const char *const *r = s->a.requires;
 
 	if (o && o->dep_cnt) {
-		s->deps = malloc(o->dep_cnt * sizeof(*s->deps));
+		s->deps = df_solver_zalloc(s, o->dep_cnt * sizeof(*s->deps));
 		if (!s->deps)
 			return -ENOMEM;
 		memcpy(s->deps, o->deps, o->dep_cnt * sizeof(*s->deps));
@@ -127,11 +127,47 @@ static int check_opts(struct df_solver *s, const struct df_solver_opts *o)
 	return 0;
 }
 
+/* Programs up to this size get their solver and its first arrays in one piece. */
+#define SMALL_INSNS	512u
+#define SMALL_ROOM	(32u << 10)
+
+/*
+ * Room for what solving a small program allocates (the scratch, the
+ * layout, a context, the worklist, the states before calls), or 0: one
+ * allocation of a few kilobytes costs less than one for each array.
+ */
+static size_t small_room(const struct df_prog *prog, const struct df_cfg *g, size_t ssz,
+			 uint32_t dep_cnt)
+{
+	size_t nb = (size_t)g->block_cnt + 1, calls = 0, n;
+
+	if (prog->insn_cnt > SMALL_INSNS || ssz > SMALL_ROOM)
+		return 0;
+	for (uint32_t pc = 0; pc < prog->insn_cnt; pc++)
+		calls += df_is_call(&prog->insns[pc]);
+	/* df_layout(): blk[], sub[] and counts; roots, exits, calls; flows */
+	n = nb * (sizeof(struct df_blk) + 4 * sizeof(uint32_t)) +
+	    ((size_t)g->subprog_cnt + 1) * sizeof(struct df_ssub) + 16;
+	n += (3 * nb + 3 + calls) * sizeof(uint32_t) + 16;
+	n += ((size_t)g->edge_cnt + 1) * sizeof(uint32_t) + 16;
+	/* deps, four contexts, the heap and the interning table (first sizes) */
+	n += dep_cnt * sizeof(void *) + 4 * sizeof(struct df_sctx) + 64 * sizeof(uint64_t) +
+	     64 * sizeof(uint32_t) + 4 * 16;
+	/* one context's arrays (see df_ctx_new()), a level's two states and calls[] */
+	n += 2 * sizeof(uint64_t) + (nb + 2) * ssz + 2 * nb * sizeof(uint32_t) + 32;
+	n += (2 + calls) * ssz + 32;
+	/* the solve and query scratch */
+	n += 10 * ssz + 16;
+	return n <= SMALL_ROOM ? (n + 15) & ~(size_t)15 : 0;
+}
+
 int df_solver_new(const struct df_prog *prog, const struct df_cfg *cfg,
 		  const struct df_analysis *a, const struct df_solver_opts *opts,
 		  struct df_solver **out)
 {
+	struct df_analysis copy;
 	struct df_solver *s;
+	size_t room;
 	struct df_ctx c = { .prog = prog, .cfg = cfg, .context = DF_NONE };
 	int err;
 
@@ -140,16 +176,25 @@ int df_solver_new(const struct df_prog *prog, const struct df_cfg *cfg,
 	*out = NULL;
 	if (!prog || !cfg || cfg->prog != prog)
 		return -EINVAL;
-	err = df_analysis_check(a, NULL);
+	err = df_analysis_check(a, &copy);
 	if (err)
 		return err;
-	s = calloc(1, sizeof(*s));
+	/* with the room for a small program's arrays, cleared as they are handed out */
+	room = small_room(prog, cfg, copy.state_size, opts ? opts->dep_cnt : 0);
+	s = malloc(((sizeof(*s) + 15) & ~(size_t)15) + room);
 	if (!s)
 		return -ENOMEM;
+	memset(s, 0, sizeof(*s));
+	s->pre = (uint8_t *)s + ((sizeof(*s) + 15) & ~(size_t)15);
+	s->pre_end = s->pre + room;
+	if (room) {
+		s->wa = s->pre;
+		s->pre += (10 * copy.state_size + 15) & ~(size_t)15;
+	}
 	s->prog = prog;
 	s->cfg = cfg;
 	s->orig = a;
-	df_analysis_check(a, &s->a);
+	s->a = copy;
 	s->ssz = s->a.state_size;
 	s->backward = s->a.dir == DF_BACKWARD;
 	err = check_opts(s, opts);
@@ -160,10 +205,12 @@ int df_solver_new(const struct df_prog *prog, const struct df_cfg *cfg,
 	if (err)
 		goto fail;
 	err = -ENOMEM;
-	/* the solve scratch, then the query scratch: one piece */
-	s->wa = malloc(10 * s->ssz);
-	if (!s->wa)
-		goto fail;
+	/* the solve scratch, then the query scratch: one piece, not cleared (states are large) */
+	if (!s->wa) {
+		s->wa = s->wa_own = malloc(10 * s->ssz);
+		if (!s->wa)
+			goto fail;
+	}
 	for (int i = 0; i < 4; i++)
 		s->q[i] = s->wa + (6 + i) * s->ssz;
 	s->wb = s->wa + s->ssz;
@@ -195,14 +242,10 @@ void df_solver_free(struct df_solver *s)
 		return;
 	if (s->a.fini)
 		s->a.fini(s->priv);
-	for (uint32_t i = 0; i < s->ctx_cnt; i++)
-		df_ctx_release(&s->ctx[i]);
-	df_arena_free(&s->arena);
-	free(s->ctx);
+	free(s->wa_own);
 	free(s->dep);
 	free(s->dtab);
-	free(s->wa);
-	free(s->deps);
+	df_arena_free(&s->arena);
 	free(s);
 }
 
@@ -229,7 +272,7 @@ void *df_solver_priv(const struct df_solver *s)
 const struct df_solver *df_solver_dep(const struct df_solver *s, const char *name)
 {
 	for (uint32_t i = 0; s && name && i < s->dep_cnt; i++)
-		if (s->deps[i] && !strcmp(s->deps[i]->a.name, name))
+		if (s->deps[i] && df_name_eq(s->deps[i]->a.name, name))
 			return s->deps[i];
 	return NULL;
 }

@@ -120,7 +120,7 @@ static void set_none(struct df_argtrack_state *s, uint32_t entry)
 
 static int at_init(const struct df_ctx *c, void **out)
 {
-	struct df_argtrack_priv *p = calloc(1, sizeof(*p));
+	struct df_argtrack_priv *p = df_zalloc(1, sizeof(*p));
 	int err;
 
 	if (!p)
@@ -136,10 +136,6 @@ static int at_init(const struct df_ctx *c, void **out)
 		free(p);
 		return err;
 	}
-	set_none(&p->root.st, DF_ARG_ENTRY_ROOT);
-	p->root.parent = UINT32_MAX;
-	p->root.caller_ctx = UINT32_MAX;
-	p->root.caller_depth = -1;
 	p->cur_ctx = UINT32_MAX;
 	p->cfg = c->cfg;
 	*out = p;
@@ -569,5 +565,6 @@ const struct df_argtrack_state *df_argtrack_entry(const struct df_solver *s,
 	if (info.subprog >= p->cfg->subprog_cnt ||
 	    df_state_before(s, context, p->cfg->subprogs[info.subprog].start, &st))
 		return NULL;
-	return st.entry < p->rec_cnt ? &p->recs[st.entry]->st : &p->root.st;
+	/* a root context's entry is none_st: nothing points into a frame */
+	return st.entry < p->rec_cnt ? &p->recs[st.entry]->st : &none_st;
 }

@@ -289,14 +289,17 @@ int df_consts_compute_calls(const struct df_prog *prog, const struct df_cfg *cfg
 			    struct df_consts *out)
 {
 	uint32_t n = 1, total = call_first[cfg->subprog_cnt];
+	uint64_t small[128];	/* a small program's scratch */
 	struct cscratch w;
+	size_t size;
 
 	memset(out, 0, sizeof(*out));
 	for (uint32_t i = 0; i < cfg->subprog_cnt; i++)
 		if (cfg->subprogs[i].block_cnt > n)
 			n = cfg->subprogs[i].block_cnt;
 	/* one piece: in[], stack[], cidx[], pend[], need[], got[] */
-	w.in = malloc(n * (sizeof(*w.in) + 2 * sizeof(*w.stack) + 2 * sizeof(*w.pend)) + total);
+	size = n * (sizeof(*w.in) + 2 * sizeof(*w.stack) + 2 * sizeof(*w.pend)) + total;
+	w.in = size <= sizeof(small) ? (struct cstate *)(void *)small : malloc(size);
 	if (!w.in)
 		return -ENOMEM;
 	w.stack = (uint32_t *)(w.in + n);
@@ -309,7 +312,8 @@ int df_consts_compute_calls(const struct df_prog *prog, const struct df_cfg *cfg
 	if (total) {
 		out->calls = malloc(total * sizeof(*out->calls));
 		if (!out->calls) {
-			free(w.in);
+			if (w.in != (struct cstate *)(void *)small)
+				free(w.in);
 			return -ENOMEM;
 		}
 	}
@@ -321,14 +325,15 @@ int df_consts_compute_calls(const struct df_prog *prog, const struct df_cfg *cfg
 	for (uint32_t i = 0; i < total; i++)
 		if (w.got[i])
 			out->calls[out->call_cnt++] = out->calls[i];
-	free(w.in);
+	if (w.in != (struct cstate *)(void *)small)
+		free(w.in);
 	return 0;
 }
 
 int df_consts_compute(const struct df_prog *prog, const struct df_cfg *cfg,
 		      struct df_consts *out)
 {
-	uint32_t *call_pc = NULL, *first = calloc(cfg->subprog_cnt + 1, sizeof(*first));
+	uint32_t *call_pc = NULL, *first = df_zalloc(cfg->subprog_cnt + 1, sizeof(*first));
 	uint32_t cnt = 0;
 	int err = first ? 0 : -ENOMEM;
 

@@ -273,7 +273,6 @@ struct df_argtrack_priv {
 	struct df_arena arena;		/* the records */
 	uint32_t *hash;			/* record ids, open addressing */
 	uint32_t hash_cap;
-	struct df_at_record root;
 	struct df_at_log log;
 	/*
 	 * What the transfer needs of the context it runs in, kept from one

@@ -323,7 +323,7 @@ int df_regs_live_all(const struct df_solver *s, uint32_t *live)
 		return err ? err : -EINVAL;
 	memset(live, 0, df_solver_prog(s)->insn_cnt * sizeof(*live));
 	for (uint32_t i = 0; !err && i < df_solver_context_cnt(s); i++)
-		err = df_solver_walk(s, i, collect, live);
+		err = df_solver_walk_any(s, i, collect, live);
 	return err;
 }
 

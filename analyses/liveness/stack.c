@@ -70,10 +70,12 @@ static int build_children(struct df_stack_priv *p)
 static uint32_t *by_subprog(struct df_stack_priv *p, uint32_t **first_out)
 {
 	uint32_t subs = p->cfg->subprog_cnt;
-	uint32_t *first = df_arena_zalloc(&p->arena, (subs + 2) * sizeof(*first));
-	uint32_t *ids = df_arena_zalloc(&p->arena, p->inst_cnt * sizeof(*ids));
+	/* one piece: first[], ids[] */
+	uint32_t *first = df_arena_zalloc(&p->arena, ((size_t)subs + 2 + p->inst_cnt) *
+					  sizeof(*first));
+	uint32_t *ids = first + subs + 2;
 
-	if (!first || !ids)
+	if (!first)
 		return NULL;
 	for (uint32_t i = 0; i < p->inst_cnt; i++)
 		first[p->insts[i].subprog + 2]++;
@@ -129,10 +131,12 @@ static int own_flatten(struct df_stack_priv *p, uint32_t cnt, uint32_t masks)
 {
 	uint32_t k = 0, t = 0;
 
-	p->own_code = df_arena_zalloc(&p->arena, cnt * sizeof(*p->own_code));
-	p->own_mask = df_arena_zalloc(&p->arena, masks * sizeof(*p->own_mask));
-	if (!p->own_code || !p->own_mask)
+	/* one piece: own_mask[], own_code[] */
+	p->own_mask = df_arena_zalloc(&p->arena, masks * sizeof(*p->own_mask) +
+				      cnt * sizeof(*p->own_code));
+	if (!p->own_mask)
 		return -ENOMEM;
+	p->own_code = (void *)(p->own_mask + masks);
 	for (uint32_t s = 0; s < p->cfg->subprog_cnt; s++) {
 		const struct df_stack_recs *own = p->subs[s].own;
 
@@ -164,10 +168,12 @@ static int own_summary(struct df_stack_priv *p)
 	int err = 0;
 
 	ids = by_subprog(p, &first);
-	p->own_bits = df_arena_zalloc(&p->arena, words * sizeof(*p->own_bits));
-	p->own_rank = df_arena_zalloc(&p->arena, words * sizeof(*p->own_rank));
-	if (!ids || !p->own_bits || !p->own_rank)
+	/* one piece: own_bits[], own_rank[] */
+	p->own_bits = df_arena_zalloc(&p->arena, words * (sizeof(*p->own_bits) +
+							  sizeof(*p->own_rank)));
+	if (!ids || !p->own_bits)
 		return -ENOMEM;
+	p->own_rank = (void *)(p->own_bits + words);
 	for (uint32_t s = 0; !err && s < p->cfg->subprog_cnt; s++) {
 		struct df_stack_sub *ss = &p->subs[s];
 
@@ -204,7 +210,7 @@ static void st_fini(void *priv)
 
 static int st_init(const struct df_ctx *c, void **out)
 {
-	struct df_stack_priv *p = calloc(1, sizeof(*p));
+	struct df_stack_priv *p = df_zalloc(1, sizeof(*p));
 	int err;
 
 	if (!p)
@@ -214,7 +220,7 @@ static int st_init(const struct df_ctx *c, void **out)
 	p->at = df_solver_dep(c->solver, "argtrack");
 	if (!p->at || df_solver_analysis(p->at) != &df_argtrack_analysis) {
 		df_prog_err(c->prog, -1, "stack: the argtrack analysis is missing");
-		free(p);
+		st_fini(p);
 		return -ENOENT;
 	}
 	p->atp = df_solver_priv(p->at);

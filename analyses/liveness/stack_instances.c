@@ -93,10 +93,12 @@ static int preds(struct df_stack_priv *p, const struct df_subprog *sp,
 {
 	uint32_t nb = sp->block_cnt, *first, *pred;
 
-	first = df_arena_zalloc(&p->arena, (nb + 2) * sizeof(*first));
-	pred = df_arena_zalloc(&p->arena, (2 * (size_t)sp->rpo_cnt + 1) * sizeof(*pred));
-	if (!first || !pred)
+	/* one piece: first[], pred[] */
+	first = df_arena_zalloc(&p->arena, ((size_t)nb + 2 + 2 * (size_t)sp->rpo_cnt + 1) *
+				sizeof(*first));
+	if (!first)
 		return -ENOMEM;
+	pred = first + nb + 2;
 	/* count into first[t + 2], prefix-sum, then fill advancing first[t + 1] */
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < sp->rpo_cnt; i++) {
@@ -395,11 +397,12 @@ static int roots_by_subprog(struct df_stack_priv *p, uint32_t **first_out,
 			    uint32_t **ctx_out)
 {
 	uint32_t n = df_solver_context_cnt(p->at), subs = p->cfg->subprog_cnt;
-	uint32_t *first = df_arena_zalloc(&p->arena, (subs + 1) * sizeof(*first));
-	uint32_t *ctx = df_arena_zalloc(&p->arena, n * sizeof(*ctx));
-	uint32_t *sub_of = df_arena_zalloc(&p->arena, n * sizeof(*sub_of));
+	/* one piece: first[], ctx[], sub_of[] */
+	uint32_t *first = df_arena_zalloc(&p->arena, ((size_t)subs + 1 + 2 * (size_t)n) *
+					  sizeof(*first));
+	uint32_t *ctx = first + subs + 1, *sub_of = ctx + n;
 
-	if (!first || !ctx || !sub_of)
+	if (!first)
 		return -ENOMEM;
 	for (uint32_t c = 0; c < n; c++) {
 		struct df_context_info ci;
@@ -430,20 +433,37 @@ static int roots_by_subprog(struct df_stack_priv *p, uint32_t **first_out,
 static int run_alloc(struct df_stack_priv *p)
 {
 	uint32_t n = df_solver_context_cnt(p->at), nb = 0, cap = 16;
+	size_t sz[6], total = 0;
+	char *at;
 
 	for (uint32_t s = 0; s < p->cfg->subprog_cnt; s++)
 		if (p->cfg->subprogs[s].block_cnt > nb)
 			nb = p->cfg->subprogs[s].block_cnt;
 	while (cap < 2 * (size_t)n + 2)
 		cap *= 2;
-	p->subs = df_arena_zalloc(&p->arena, (p->cfg->subprog_cnt + 1) * sizeof(*p->subs));
-	p->insts = df_arena_zalloc(&p->arena, n * sizeof(*p->insts));
-	p->hash = df_arena_zalloc(&p->arena, cap * sizeof(*p->hash));
-	p->blk_first = df_arena_zalloc(&p->arena, (nb + 1) * sizeof(*p->blk_first));
-	p->blk_in = df_arena_zalloc(&p->arena, (nb + 1) * sizeof(*p->blk_in));
-	p->dirty = df_arena_zalloc(&p->arena, nb + 1);
-	if (!p->subs || !p->insts || !p->hash || !p->blk_first || !p->blk_in || !p->dirty)
+	/* one piece, each array 16-byte aligned */
+	sz[0] = ((size_t)p->cfg->subprog_cnt + 1) * sizeof(*p->subs);
+	sz[1] = (size_t)n * sizeof(*p->insts);
+	sz[2] = (size_t)cap * sizeof(*p->hash);
+	sz[3] = ((size_t)nb + 1) * sizeof(*p->blk_first);
+	sz[4] = ((size_t)nb + 1) * sizeof(*p->blk_in);
+	sz[5] = (size_t)nb + 1;
+	for (int i = 0; i < 6; i++)
+		total += (sz[i] + 15) & ~(size_t)15;
+	at = df_arena_zalloc(&p->arena, total);
+	if (!at)
 		return -ENOMEM;
+	p->subs = (void *)at;
+	at += (sz[0] + 15) & ~(size_t)15;
+	p->insts = (void *)at;
+	at += (sz[1] + 15) & ~(size_t)15;
+	p->hash = (void *)at;
+	at += (sz[2] + 15) & ~(size_t)15;
+	p->blk_first = (void *)at;
+	at += (sz[3] + 15) & ~(size_t)15;
+	p->blk_in = (void *)at;
+	at += (sz[4] + 15) & ~(size_t)15;
+	p->dirty = (void *)at;
 	p->inst_cap = n;
 	p->hash_cap = cap;
 	return 0;

@@ -355,7 +355,7 @@ typedef void (*reg_fn)(struct df_vreg *r, void *arg);
 /* Every register, spilled register and outgoing stack argument of st. */
 static void for_each_reg(struct df_vstate *st, reg_fn fn, void *arg)
 {
-	uint32_t i, j, k;
+	uint32_t i, j;
 
 	for (i = 0; i <= st->curframe; i++) {
 		struct df_vframe *f = st->frame[i];
@@ -364,13 +364,9 @@ static void for_each_reg(struct df_vstate *st, reg_fn fn, void *arg)
 			continue;
 		for (j = 0; j < DF_NREGS; j++)
 			fn(&f->regs[j], arg);
-		for (j = 0; j < f->allocated / 8; j++) {
-			for (k = 0; k < 8; k++)
-				if (f->stack[j].type[k] == DF_STACK_SPILL)
-					break;
-			if (k < 8)
+		for (j = 0; j < f->allocated / 8; j++)
+			if (vf_slot_has_spill(&f->stack[j]))
 				fn(&f->stack[j].spill, arg);
-		}
 		for (j = 0; j < f->out_stack_arg_cnt && j < DF_MAX_STACK_ARG_SLOTS; j++)
 			fn(&f->stack_args[j], arg);
 	}

@@ -112,7 +112,7 @@ static struct vf_visit_list *list_at(struct vf_env *env, uint32_t pc, bool creat
 		return (struct vf_visit_list *)*slot;
 	if (!create)
 		return NULL;
-	l = calloc(1, sizeof(*l));
+	l = df_zalloc(1, sizeof(*l));
 	if (!l)
 		return NULL;
 	JLI(slot, env->visited, pc);
@@ -152,7 +152,8 @@ static bool hash_open(const struct vf_env *env, uint64_t hash)
 	return slot != NULL;
 }
 
-static int add_checkpoint(struct vf_env *env, uint32_t pc)
+/* hash: exact_hash(cur), which precision marks (cleared in the copy) do not enter */
+static int add_checkpoint(struct vf_env *env, uint32_t pc, uint64_t hash)
 {
 	struct vf_visit_list *l = list_at(env, pc, true);
 	struct df_vstate *cur = env->cur, *ck;
@@ -176,7 +177,7 @@ static int add_checkpoint(struct vf_env *env, uint32_t pc)
 	ck->parent = cur->parent;
 	ck->branches = 1;
 	cur->parent = ck;
-	l->v[l->cnt] = (struct vf_visit){ .st = ck, .hash = exact_hash(ck) };
+	l->v[l->cnt] = (struct vf_visit){ .st = ck, .hash = hash };
 	if (open_count(env, l->v[l->cnt].hash, 1)) {
 		vf_state_free(ck);
 		return -ENOMEM;
@@ -200,12 +201,13 @@ int vf_is_state_visited(struct vf_env *env, uint32_t pc)
 	bool add = force || (env->jmps_since_ckpt >= 2 && env->insns_since_ckpt >= 8);
 	uint64_t hash = 0;
 	uint32_t seen = 0, done_left;
-	bool open;
+	bool open, hashed;
 
 	if (mode->clean)
 		mode->clean(&env->pctx, cur);
 	l = list_at(env, pc, false);
-	open = l && l->cnt > l->done_cnt && hash_open(env, hash = exact_hash(cur));
+	hashed = l && l->cnt > l->done_cnt;
+	open = hashed && hash_open(env, hash = exact_hash(cur));
 	done_left = l ? l->done_cnt : 0;
 	for (uint32_t i = l ? l->cnt : 0; i-- > 0;) {
 		struct vf_visit *e = &l->v[i];
@@ -238,7 +240,7 @@ int vf_is_state_visited(struct vf_env *env, uint32_t pc)
 	}
 	if (seen > env->stats.max_states_per_insn)
 		env->stats.max_states_per_insn = seen;
-	return add ? add_checkpoint(env, pc) : 0;
+	return add ? add_checkpoint(env, pc, hashed ? hash : exact_hash(cur)) : 0;
 }
 
 /* Checkpoint ck has no open branches left: it may prune from now on. */
@@ -249,7 +251,13 @@ static void close_checkpoint(struct vf_env *env, struct df_vstate *ck)
 	if (!l)
 		return;
 	l->done_cnt++;
-	open_count(env, exact_hash(ck), -1);
+	/* open checkpoints are never dropped: ck is in the list */
+	for (uint32_t i = l->cnt; i-- > 0;) {
+		if (l->v[i].st == ck) {
+			open_count(env, l->v[i].hash, -1);
+			return;
+		}
+	}
 }
 
 void vf_branch_done(struct vf_env *env, struct df_vstate *st)

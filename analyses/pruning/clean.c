@@ -88,52 +88,93 @@ void df_clean_regs(const struct df_prune_ctx *c, struct df_vstate *st)
 	if (!c || !c->regs || !st)
 		return;
 	for (uint32_t f = 0; f <= st->curframe && f < DF_MAX_CALL_FRAMES; f++) {
-		uint16_t live = live_regs(c, st, f);
+		struct df_vreg *regs = st->frame[f]->regs;
+		uint32_t dead = ~(uint32_t)live_regs(c, st, f) & ((1u << BPF_FP) - 1);
 
-		for (uint32_t r = 0; r < BPF_FP; r++)
-			if (!(live & (1u << r)) && st->frame[f]->regs[r].type != DF_NOT_INIT)
-				vf_mark_not_init(&st->frame[f]->regs[r]);
+		for (; dead; dead &= dead - 1) {
+			uint32_t r = (uint32_t)__builtin_ctz(dead);
+
+			if (regs[r].type != DF_NOT_INIT)
+				vf_mark_not_init(&regs[r]);
+		}
 	}
 }
 
-/* Some byte is SPILL, MISC or ZERO: the types with one of the two low bits set. */
+/* 0xff in each byte of w that is not 0, 0 in the others. */
+static uint64_t nonzero_bytes(uint64_t w)
+{
+	return (((((w & VF_BYTES(0x7f)) + VF_BYTES(0x7f)) | w) & VF_BYTES(0x80)) >> 7) * 0xff;
+}
+
 static bool slot_written(const struct df_vslot *s)
 {
+	return vf_word_written(vf_slot_word(s));
+}
+
+/* Bytes 0..3 (the near half) of a slot word. */
+static uint64_t near_bytes(void)
+{
+	static const uint8_t b[8] = { 0xff, 0xff, 0xff, 0xff };
 	uint64_t w;
 
-	_Static_assert(DF_STACK_INVALID == 0 && DF_STACK_SPILL == 1 && DF_STACK_MISC == 2 &&
-		       DF_STACK_ZERO == 3 && DF_STACK_POISON == 4, "byte types as tested");
-	memcpy(&w, s->type, sizeof(w));
-	return w & UINT64_C(0x0303030303030303);
+	memcpy(&w, b, sizeof(w));
+	return w;
 }
 
 static void clean_slot(struct df_vslot *s, bool near_live, bool far_live)
 {
-	/* bit j: byte j is in a dead half */
-	uint8_t dead = (near_live ? 0 : 0x0f) | (far_live ? 0 : 0xf0);
-	uint8_t spill = 0;
+	uint64_t w = vf_slot_word(s), near = near_bytes();
+	uint64_t dead = (near_live ? 0 : near) | (far_live ? 0 : ~near);
+	uint64_t spill = ~nonzero_bytes(w ^ VF_BYTES(DF_STACK_SPILL));
+	uint64_t keep = spill & ~dead, poison;
 
-	for (uint32_t j = 0; j < 8; j++)
-		if (s->type[j] == DF_STACK_SPILL)
-			spill |= 1u << j;
-	if (spill & dead && dead != 0xff) {
+	if (spill & dead && ~dead) {
 		bool zero = !s->spill.var_off.value && !s->spill.var_off.mask;
 
 		if (s->spill.type != DF_SCALAR)
 			return;
-		for (uint32_t j = 0; j < 8; j++)
-			if (spill & ~dead & (1u << j))
-				s->type[j] = zero ? DF_STACK_ZERO : DF_STACK_MISC;
-		spill = 0;
+		w = (w & ~keep) | (keep & VF_BYTES(zero ? DF_STACK_ZERO : DF_STACK_MISC));
+		keep = 0;
 	}
-	for (uint32_t j = 0; j < 8; j++) {
-		if (dead & (1u << j) && s->type[j] != DF_STACK_INVALID) {
-			s->type[j] = DF_STACK_POISON;
-			spill &= ~(1u << j);
+	poison = dead & nonzero_bytes(w);
+	w = (w & ~poison) | (poison & VF_BYTES(DF_STACK_POISON));
+	memcpy(s->type, &w, sizeof(w));
+	if (!keep && s->spill.type != DF_NOT_INIT)
+		vf_mark_not_init(&s->spill);
+}
+
+/* Cleans the written slots of fr with a dead half; live is asked only when one is written. */
+static void clean_frame(const struct df_prune_ctx *c, const uint32_t *pcs,
+			const uint32_t *callsites, uint32_t cur, uint32_t f, struct df_vframe *fr)
+{
+	uint32_t n = fr->allocated / 8, k = 0;
+	struct df_halves live;
+
+	if (n > DF_HALVES / 2)
+		n = DF_HALVES / 2;
+	while (k < n && !slot_written(&fr->stack[k]))
+		k++;
+	if (k == n)
+		return;
+	df_stack_alive_mask(c->stack, pcs, callsites, cur, f, &live);
+	for (uint32_t w = k / 32; w < 2 && 32 * w < n; w++) {
+		uint32_t lo = 32 * w;
+		uint64_t d = ~live.w[w];
+		/* bit 2i: slot lo + i, in [k, n), has a dead half */
+		uint64_t m = (d | d >> 1) & UINT64_C(0x5555555555555555);
+
+		if (n - lo < 32)
+			m &= (UINT64_C(1) << (2 * (n - lo))) - 1;
+		if (k > lo)
+			m &= ~((UINT64_C(1) << (2 * (k - lo))) - 1);
+		for (; m; m &= m - 1) {
+			uint32_t b = (uint32_t)__builtin_ctzll(m);
+			struct df_vslot *s = &fr->stack[lo + b / 2];
+
+			if (slot_written(s))
+				clean_slot(s, !(d >> b & 1), !(d >> (b + 1) & 1));
 		}
 	}
-	if (!spill && s->spill.type != DF_NOT_INIT)
-		vf_mark_not_init(&s->spill);
 }
 
 void df_clean_stack(const struct df_prune_ctx *c, struct df_vstate *st)
@@ -143,30 +184,6 @@ void df_clean_stack(const struct df_prune_ctx *c, struct df_vstate *st)
 	if (!c || !c->stack || !st || st->curframe >= DF_MAX_CALL_FRAMES)
 		return;
 	stack_chain(c, st, pcs, callsites);
-	for (uint32_t f = 0; f <= st->curframe; f++) {
-		struct df_vframe *fr = st->frame[f];
-		uint32_t n = fr->allocated / 8;
-
-		if (n > DF_HALVES / 2)
-			n = DF_HALVES / 2;
-		struct df_halves live;
-		bool asked = false;
-
-		for (uint32_t k = 0; k < n; k++) {
-			struct df_vslot *s = &fr->stack[k];
-			bool near, far;
-
-			if (!slot_written(s))
-				continue;
-			if (!asked) {
-				df_stack_alive_mask(c->stack, pcs, callsites, st->curframe, f,
-						    &live);
-				asked = true;
-			}
-			near = df_halves_test(&live, 2 * k);
-			far = df_halves_test(&live, 2 * k + 1);
-			if (!near || !far)
-				clean_slot(s, near, far);
-		}
-	}
+	for (uint32_t f = 0; f <= st->curframe; f++)
+		clean_frame(c, pcs, callsites, st->curframe, f, st->frame[f]);
 }

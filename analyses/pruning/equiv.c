@@ -112,20 +112,12 @@ static bool regs_exact(struct idmap *m, const struct df_vreg *o, const struct df
 	       check_strict(m, o->ref_obj_id, c->ref_obj_id);
 }
 
-static bool regsafe(struct idmap *m, const struct df_vreg *o, const struct df_vreg *c,
-		    enum df_exact level)
+/* regsafe() past the checks every type shares. */
+static __attribute__((noinline)) bool typed_safe(struct idmap *m, const struct df_vreg *o,
+						 const struct df_vreg *c, enum df_exact level)
 {
-	if (level == DF_EXACT)
-		return regs_exact(m, o, c);
-	if (o->type == DF_NOT_INIT)
-		return level == DF_NOT_EXACT || c->type == DF_NOT_INIT;
-	if (o->type != c->type || o->flags != c->flags)
-		return false;
 	switch (o->type) {
 	case DF_SCALAR:
-		/* no decision below old depended on an imprecise value */
-		if (level == DF_NOT_EXACT && m->precise && !o->precise)
-			return true;
 		return check_id(m, o->id, c->id) && value_within(o, c);
 	case DF_PTR_TO_MAP_VALUE:
 	case DF_PTR_TO_MAP_KEY:
@@ -142,6 +134,22 @@ static bool regsafe(struct idmap *m, const struct df_vreg *o, const struct df_vr
 		/* stack (frame number included), ctx, map, func, socket, packet end */
 		return regs_exact(m, o, c);
 	}
+}
+
+/* Inline: most registers compared are NOT_INIT in old or differ in type. */
+static inline bool regsafe(struct idmap *m, const struct df_vreg *o, const struct df_vreg *c,
+			   enum df_exact level)
+{
+	if (level == DF_EXACT)
+		return regs_exact(m, o, c);
+	if (o->type == DF_NOT_INIT)
+		return level == DF_NOT_EXACT || c->type == DF_NOT_INIT;
+	if (o->type != c->type || o->flags != c->flags)
+		return false;
+	/* no decision below old depended on an imprecise value */
+	if (o->type == DF_SCALAR && level == DF_NOT_EXACT && m->precise && !o->precise)
+		return true;
+	return typed_safe(m, o, c, level);
 }
 
 /* ------------------------------------------------------------------ stack */
@@ -270,46 +278,21 @@ static bool byte_safe(const struct df_vframe *cf, uint32_t k, uint32_t j, uint8_
 	}
 }
 
-/* The 8 byte types of a slot as one word, to test them all at once. */
-#define BYTES(b)	(UINT64_C(0x0101010101010101) * (b))
-
-static uint64_t slot_word(const struct df_vslot *s)
-{
-	uint64_t w;
-
-	memcpy(&w, s->type, sizeof(w));
-	return w;
-}
-
-_Static_assert(DF_STACK_INVALID == 0 && DF_STACK_SPILL == 1 && DF_STACK_MISC == 2 &&
-	       DF_STACK_ZERO == 3 && DF_STACK_POISON == 4, "byte types as word_* expect");
-
-/* Some byte is SPILL, MISC or ZERO (the types with one of the two low bits set). */
-static bool word_used(uint64_t w)
-{
-	return w & BYTES(3);
-}
-
-static bool word_has_spill(uint64_t w)
-{
-	uint64_t x = w ^ BYTES(DF_STACK_SPILL);
-
-	return (x - BYTES(1)) & ~x & BYTES(0x80);
-}
-
+/* cn: the slots cf has allocated. */
 static bool slot_safe(struct idmap *m, const struct df_vframe *of, const struct df_vframe *cf,
-		      uint32_t k, enum df_exact level)
+		      uint32_t cn, uint32_t k, enum df_exact level)
 {
 	const struct df_vreg *ov, *cv;
 	struct df_vreg otmp, ctmp;
-	uint64_t w = slot_word(&of->stack[k]);
-	bool used = word_used(w), ospill = word_has_spill(w);
+	uint64_t w = vf_slot_word(&of->stack[k]);
+	bool ospill;
 
-	if (!used)
+	if (!vf_word_written(w))
 		return true;
-	if (k >= cf->allocated / 8)
+	ospill = vf_word_has_spill(w);
+	if (k >= cn)
 		return false;
-	if (w == slot_word(&cf->stack[k]))
+	if (w == vf_slot_word(&cf->stack[k]))
 		return !ospill || regsafe(m, &of->stack[k].spill, &cf->stack[k].spill, level);
 	ov = slot_scalar(of, k, true, &otmp);
 	cv = ov ? slot_scalar(cf, k, false, &ctmp) : NULL;
@@ -352,7 +335,7 @@ static bool slot_exact(struct idmap *m, const struct df_vframe *of, const struct
 static bool stacksafe(struct idmap *m, const struct df_vframe *of, const struct df_vframe *cf,
 		      enum df_exact level)
 {
-	uint32_t n = of->allocated / 8;
+	uint32_t n = of->allocated / 8, cn = cf->allocated / 8;
 
 	if (level == DF_EXACT) {
 		if (cf->allocated > of->allocated)
@@ -363,7 +346,7 @@ static bool stacksafe(struct idmap *m, const struct df_vframe *of, const struct 
 		return true;
 	}
 	for (uint32_t k = 0; k < n; k++)
-		if (!slot_safe(m, of, cf, k, level))
+		if (!slot_safe(m, of, cf, cn, k, level))
 			return false;
 	return true;
 }

@@ -124,7 +124,7 @@ static int mark_loop(const struct df_cfg *cfg, uint32_t b, uint8_t *mark, uint32
 {
 	const struct df_subprog *sp = &cfg->subprogs[cfg->blocks[b].subprog];
 	uint32_t first = sp->first_block, cnt = sp->block_cnt, top;
-	uint8_t *seen = calloc(cnt, 1);
+	uint8_t *seen = df_zalloc(cnt, 1);
 
 	if (!seen)
 		return -ENOMEM;
@@ -171,7 +171,7 @@ static int prune_points(struct vf_env *env)
 	uint32_t n = prog->insn_cnt, pc;
 	uint8_t *loop = NULL;
 	uint32_t *work = NULL;
-	bool *pp = calloc(n, sizeof(*pp));
+	bool *pp = df_zalloc(n, sizeof(*pp));
 	int err = 0;
 
 	if (!pp)
@@ -187,7 +187,7 @@ static int prune_points(struct vf_env *env)
 		if (in->code == (DF_JMP | DF_JCOND)) {
 			pp[pc] = true;
 			if (!loop) {
-				loop = calloc(cfg->block_cnt, 1);
+				loop = df_zalloc(cfg->block_cnt, 1);
 				work = malloc((size_t)cfg->block_cnt * sizeof(*work));
 				if (!loop || !work) {
 					err = -ENOMEM;

@@ -20,7 +20,10 @@
  *
  * History entries: pc in the low 32 bits, flags in the high ones. A
  * conditional jump that refines linked scalars (equal ids) is followed by
- * one LINK entry per linked register, spill or stack argument.
+ * one LINK entry per linked register, spill or stack argument. Most insns
+ * can only matter to the walk through one register (an ALU or load
+ * destination) or not at all (jumps against constants): their entry names
+ * it, and the walk passes them without decoding the insn.
  */
 #include "vf.h"
 
@@ -35,6 +38,8 @@
 #define H_IDX(f)	((f) >> 8 & 0xffu)	/* slot or stack-arg index; register */
 #define H_FILL		(1u << 16)		/* the load read a spilled scalar */
 #define H_EDGE		(1u << 17)		/* the access starts at a slot boundary */
+#define H_ONLY		(1u << 18)		/* no-op backwards unless H_REG is followed */
+#define H_REG(f)	((f) >> 19 & 0xfu)	/* see only_flags() */
 
 enum { K_NONE, K_SLOT, K_SARG, K_REG };
 
@@ -51,21 +56,32 @@ struct bt {
 	uint64_t slots[DF_MAX_CALL_FRAMES];
 };
 
+_Static_assert(sizeof(struct bt) == 12 * sizeof(uint64_t), "bt is tested as 12 words");
+
+/* The masks OR'ed together as 64-bit words: zero iff nothing is followed. */
+static uint64_t bt_any(const struct bt *b)
+{
+	uint64_t w[12];
+
+	memcpy(w, b, sizeof(w));
+	return w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7] | w[8] | w[9] | w[10] |
+	       w[11];
+}
+
 static bool bt_empty(const struct bt *b)
 {
-	for (uint32_t i = 0; i < DF_MAX_CALL_FRAMES; i++)
-		if (b->regs[i] || b->sargs[i] || b->slots[i])
-			return false;
-	return true;
+	return !bt_any(b);
 }
 
 static bool bt_meets(const struct bt *a, const struct bt *b)
 {
-	for (uint32_t i = 0; i < DF_MAX_CALL_FRAMES; i++)
-		if ((a->regs[i] & b->regs[i]) || (a->sargs[i] & b->sargs[i]) ||
-		    (a->slots[i] & b->slots[i]))
-			return true;
-	return false;
+	uint64_t x[12], y[12], acc = 0;
+
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	for (uint32_t i = 0; i < 12; i++)
+		acc |= x[i] & y[i];
+	return acc;
 }
 
 static void bt_or(struct bt *a, const struct bt *b)
@@ -97,8 +113,8 @@ static void clear_reg(struct bt *b, uint32_t fr, uint32_t r)
 
 static bool scalar_spill(const struct df_vframe *f, uint32_t k)
 {
-	return k < f->allocated / 8 && vf_slot_has_spill(&f->stack[k]) &&
-	       f->stack[k].spill.type == DF_SCALAR;
+	return k < f->allocated / 8 && f->stack[k].spill.type == DF_SCALAR &&
+	       vf_slot_has_spill(&f->stack[k]);
 }
 
 /* Set the mark of r; false when it was set already or r is not a scalar. */
@@ -138,24 +154,31 @@ static void mark_all_chain(struct df_vstate *st)
 static bool mark_state(struct df_vstate *st, struct bt *b)
 {
 	for (uint32_t fr = 0; fr < DF_MAX_CALL_FRAMES; fr++) {
-		struct df_vframe *f = fr <= st->curframe ? st->frame[fr] : NULL;
+		uint32_t regs = b->regs[fr] & ((1u << DF_NREGS) - 1);
+		uint32_t sargs = b->sargs[fr] & ((1u << DF_MAX_STACK_ARG_SLOTS) - 1);
+		uint64_t slots = b->slots[fr];
+		struct df_vframe *f;
 
-		if (!b->regs[fr] && !b->slots[fr] && !b->sargs[fr])
+		if (!b->regs[fr] && !slots && !b->sargs[fr])
 			continue;
+		f = fr <= st->curframe ? st->frame[fr] : NULL;
 		if (!f)
 			return false;
-		for (uint32_t r = 0; r < DF_NREGS; r++)
-			if (has_reg(b, fr, r) && !mark(&f->regs[r]))
+		for (; regs; regs &= regs - 1) {
+			uint32_t r = (uint32_t)__builtin_ctz(regs);
+
+			if (!mark(&f->regs[r]))
 				clear_reg(b, fr, r);
-		for (uint32_t k = 0; k < MAX_SLOTS; k++) {
-			if (!(b->slots[fr] >> k & 1))
-				continue;
+		}
+		for (; slots; slots &= slots - 1) {
+			uint32_t k = (uint32_t)__builtin_ctzll(slots);
+
 			if (!scalar_spill(f, k) || !mark(&f->stack[k].spill))
 				b->slots[fr] &= ~(UINT64_C(1) << k);
 		}
-		for (uint32_t i = 0; i < DF_MAX_STACK_ARG_SLOTS; i++) {
-			if (!(b->sargs[fr] >> i & 1))
-				continue;
+		for (; sargs; sargs &= sargs - 1) {
+			uint32_t i = (uint32_t)__builtin_ctz(sargs);
+
 			if (i >= f->out_stack_arg_cnt || !mark(&f->stack_args[i]))
 				b->sargs[fr] &= (uint16_t)~(1u << i);
 		}
@@ -165,7 +188,8 @@ static bool mark_state(struct df_vstate *st, struct bt *b)
 
 /* ---------------------------------------------------------------- one insn backwards */
 
-enum { BT_OK, BT_LOST };
+/* BT_CLEARED: the insn took something out of the set, which may be empty now */
+enum { BT_OK, BT_CLEARED, BT_LOST };
 
 static bool is_fp_or_none(uint32_t r)
 {
@@ -180,8 +204,9 @@ static int bt_alu(struct bt *b, uint32_t fr, const struct df_insn *in)
 		return BT_OK;
 	if (op == DF_MOV) {
 		clear_reg(b, fr, in->dst_reg);
-		if (DF_SRC(in->code) == DF_X && !is_fp_or_none(in->src_reg))
-			set_reg(b, fr, in->src_reg);
+		if (DF_SRC(in->code) != DF_X || is_fp_or_none(in->src_reg))
+			return BT_CLEARED;
+		set_reg(b, fr, in->src_reg);
 		return BT_OK;
 	}
 	if (DF_SRC(in->code) == DF_X && !is_fp_or_none(in->src_reg))
@@ -204,6 +229,8 @@ static int bt_load(struct bt *b, uint32_t fr, const struct df_insn *in, uint32_t
 		if (idx >= MAX_SLOTS)
 			return BT_LOST;
 		b->slots[tf] |= UINT64_C(1) << idx;
+	} else {
+		return BT_CLEARED;
 	}
 	return BT_OK;
 }
@@ -239,8 +266,9 @@ static int bt_store(struct bt *b, uint32_t fr, const struct df_insn *in, uint32_
 	} else {
 		return BT_OK;
 	}
-	if (reg && !is_fp_or_none(in->src_reg))
-		set_reg(b, fr, in->src_reg);
+	if (!reg || is_fp_or_none(in->src_reg))
+		return BT_CLEARED;
+	set_reg(b, fr, in->src_reg);
 	return BT_OK;
 }
 
@@ -256,12 +284,12 @@ static int bt_call(struct bt *b, uint32_t fr, const struct df_insn *in, uint32_t
 		if (in->src_reg == DF_PSEUDO_CALL)
 			b->regs[fr] |= args;
 		b->regs[fr + 1] = 0;
-		return BT_OK;
+		return BT_CLEARED;
 	}
 	if (b->regs[fr] & 0x3e)
 		return BT_LOST;
 	clear_reg(b, fr, 0);
-	return BT_OK;
+	return BT_CLEARED;
 }
 
 static int bt_insn(struct bt *b, const struct df_insn *in, uint32_t fl, uint32_t next_fr,
@@ -282,12 +310,12 @@ static int bt_insn(struct bt *b, const struct df_insn *in, uint32_t fl, uint32_t
 	case DF_LD:
 		if (df_insn_is_ldimm64(in)) {
 			clear_reg(b, fr, in->dst_reg);
-			return BT_OK;
+			return BT_CLEARED;
 		}
 		if (b->regs[fr] & 0x3e)
 			return BT_LOST;
 		clear_reg(b, fr, 0);
-		return BT_OK;
+		return BT_CLEARED;
 	default:
 		break;
 	}
@@ -362,27 +390,32 @@ static void backtrack(struct vf_env *env, struct df_vstate *st, struct bt *b, bo
 		if (n)
 			n--;
 	}
-	memset(&links, 0, sizeof(links));
+	/* the set only empties when an insn takes something out of it */
 	for (;;) {
 		for (uint32_t i = n; i-- > 0;) {
 			uint64_t e = s->hist[i];
 			uint32_t pc = (uint32_t)e, fl = (uint32_t)(e >> 32);
+			int ret;
 
 			if (pc == HIST_LINK) {
+				if (!have_links)
+					memset(&links, 0, sizeof(links));
 				link_add(&links, fl);
 				have_links = true;
 				continue;
 			}
-			if (!prog || pc >= prog->insn_cnt ||
-			    bt_insn(b, &prog->insns[pc], fl, next_fr,
-				    have_links ? &links : NULL) != BT_OK)
+			if (!prog || pc >= prog->insn_cnt)
 				goto lost;
-			if (have_links) {
-				memset(&links, 0, sizeof(links));
-				have_links = false;
+			if ((fl & H_ONLY) && !have_links && !has_reg(b, H_FRAME(fl), H_REG(fl))) {
+				next_fr = H_FRAME(fl);
+				continue;
 			}
+			ret = bt_insn(b, &prog->insns[pc], fl, next_fr, have_links ? &links : NULL);
+			if (ret == BT_LOST)
+				goto lost;
+			have_links = false;
 			next_fr = H_FRAME(fl);
-			if (bt_empty(b))
+			if (ret == BT_CLEARED && bt_empty(b))
 				return;
 		}
 		if (!s->parent)
@@ -404,20 +437,31 @@ lost:
 
 /* ---------------------------------------------------------------- triggers */
 
-static void need_reg(struct bt *b, const struct df_vstate *st, uint32_t fr, uint32_t r)
+/* The bit of register r of frame fr when it holds a scalar, else 0. */
+static uint16_t need_reg(const struct df_vstate *st, uint32_t fr, uint32_t r)
 {
 	if (r < DF_NREGS && fr <= st->curframe && st->frame[fr] &&
 	    st->frame[fr]->regs[r].type == DF_SCALAR)
-		set_reg(b, fr, r);
+		return (uint16_t)(1u << r);
+	return 0;
+}
+
+/* Backtrack the registers regs of frame fr; nothing to do for none. */
+static void backtrack_regs(struct vf_env *env, struct df_vstate *st, uint32_t fr, uint16_t regs,
+			   bool skip)
+{
+	struct bt b;
+
+	if (!regs)
+		return;
+	memset(&b, 0, sizeof(b));
+	b.regs[fr] = regs;
+	backtrack(env, st, &b, skip);
 }
 
 void vf_precise_reg(struct vf_env *env, struct df_vstate *st, uint32_t fr, uint32_t regno)
 {
-	struct bt b;
-
-	memset(&b, 0, sizeof(b));
-	need_reg(&b, st, fr, regno);
-	backtrack(env, st, &b, false);
+	backtrack_regs(env, st, fr, need_reg(st, fr, regno), false);
 }
 
 void vf_precise_slot(struct vf_env *env, struct df_vstate *st, uint32_t fr, uint32_t spi)
@@ -432,13 +476,31 @@ void vf_precise_slot(struct vf_env *env, struct df_vstate *st, uint32_t fr, uint
 
 void vf_precise_operands(struct vf_env *env, struct df_vstate *st, const struct df_insn *in)
 {
-	struct bt b;
+	uint16_t regs = need_reg(st, st->curframe, in->dst_reg);
 
-	memset(&b, 0, sizeof(b));
-	need_reg(&b, st, st->curframe, in->dst_reg);
 	if (DF_SRC(in->code) == DF_X)
-		need_reg(&b, st, st->curframe, in->src_reg);
-	backtrack(env, st, &b, true);
+		regs |= need_reg(st, st->curframe, in->src_reg);
+	backtrack_regs(env, st, st->curframe, regs, true);
+}
+
+/* The scalar spills of f, or only those also precise scalar spills of mf (non-NULL). */
+static uint64_t collect_slots(const struct df_vframe *f, const struct df_vframe *mf)
+{
+	uint32_t n = f->allocated / 8 < MAX_SLOTS ? f->allocated / 8 : MAX_SLOTS;
+	uint64_t slots = 0;
+
+	if (!mf) {
+		for (uint32_t k = 0; k < n; k++)
+			if (scalar_spill(f, k))
+				slots |= UINT64_C(1) << k;
+		return slots;
+	}
+	if (mf->allocated / 8 < n)
+		n = mf->allocated / 8;
+	for (uint32_t k = 0; k < n; k++)
+		if (mf->stack[k].spill.precise && scalar_spill(mf, k) && scalar_spill(f, k))
+			slots |= UINT64_C(1) << k;
+	return slots;
 }
 
 /* Fill b with every scalar of st, or only those precise in old (old non-NULL). */
@@ -455,10 +517,7 @@ static void collect(struct bt *b, const struct df_vstate *old, const struct df_v
 			if (f->regs[r].type == DF_SCALAR && mf->regs[r].type == DF_SCALAR &&
 			    (!old || mf->regs[r].precise))
 				set_reg(b, fr, r);
-		for (uint32_t k = 0; k < f->allocated / 8 && k < MAX_SLOTS; k++)
-			if (scalar_spill(f, k) && scalar_spill(mf, k) &&
-			    (!old || mf->stack[k].spill.precise))
-				b->slots[fr] |= UINT64_C(1) << k;
+		b->slots[fr] |= collect_slots(f, old ? mf : NULL);
 		for (uint32_t i = 0; i < f->out_stack_arg_cnt && i < mf->out_stack_arg_cnt; i++)
 			if (f->stack_args[i].type == DF_SCALAR &&
 			    mf->stack_args[i].type == DF_SCALAR &&
@@ -506,11 +565,19 @@ void vf_precise_clear(struct df_vstate *st)
 
 /* ---------------------------------------------------------------- recording */
 
-static int push(struct df_vstate *st, uint32_t pc, uint32_t fl)
+static inline int push(struct df_vstate *st, uint32_t pc, uint32_t fl)
 {
-	if (df_array_push(st->hist, st->hist_cnt))
+	uint32_t n = st->hist_cnt;
+
+	/*
+	 * df_array_reserve() grows at 0 and at the powers of two from 8. Most
+	 * histories reach 8 entries: a new one starts with the room it would
+	 * get there, and the call at 8 then keeps the block in place.
+	 */
+	if ((n < 8 ? !n : !(n & (n - 1))) && df_array_push(st->hist, n ? n : 8))
 		return -ENOMEM;
-	st->hist[st->hist_cnt++] = (uint64_t)fl << 32 | pc;
+	st->hist[n] = (uint64_t)fl << 32 | pc;
+	st->hist_cnt = n + 1;
 	return 0;
 }
 
@@ -524,6 +591,9 @@ static uint32_t mem_flags(const struct df_vstate *st, const struct df_insn *in, 
 	int64_t off;
 
 	*addr = 0;
+	/* other insns only ever read the frame back */
+	if (cls != DF_LDX && cls != DF_ST && cls != DF_STX)
+		return fr;
 	if (cls == DF_LDX && in->src_reg == DF_REG_PARAMS)
 		return fr ? hflags(fr, K_SARG, fr - 1, (uint32_t)(in->off / 8 - 1)) : fr;
 	if (cls != DF_LDX && in->dst_reg == DF_REG_PARAMS)
@@ -555,13 +625,14 @@ static bool is_zero(const struct df_vreg *r)
 	return r->type == DF_SCALAR && vf_tnum_is_const(r->var_off) && !r->var_off.value;
 }
 
-/* What insn needs precise before it runs. */
-static void triggers(struct vf_env *env, const struct df_vstate *st, const struct df_insn *in,
-		     uint32_t fl, int64_t addr, struct bt *b)
+/* What insn needs precise before it runs: registers of the current frame. */
+static uint16_t triggers(struct vf_env *env, const struct df_vstate *st,
+			 const struct df_insn *in, uint32_t fl, int64_t addr)
 {
 	const struct df_vframe *f = vf_cur_frame(st);
 	uint32_t fr = st->curframe;
 	uint8_t cls = DF_CLASS(in->code), op = DF_OP(in->code);
+	uint16_t regs = 0;
 	int hi;
 
 	switch (cls) {
@@ -569,53 +640,82 @@ static void triggers(struct vf_env *env, const struct df_vstate *st, const struc
 	case DF_ALU64:
 		if (DF_SRC(in->code) != DF_X || op == DF_MOV || op == DF_END || op == DF_NEG ||
 		    in->dst_reg >= DF_NREGS || in->src_reg >= DF_NREGS)
-			return;
+			return 0;
 		/* pointer arithmetic: the scalar is the offset */
 		if (vf_reg_is_pointer(&f->regs[in->dst_reg]))
-			need_reg(b, st, fr, in->src_reg);
-		else if (vf_reg_is_pointer(&f->regs[in->src_reg]))
-			need_reg(b, st, fr, in->dst_reg);
-		else if (env->opts.div_by_zero && (op == DF_DIV || op == DF_MOD))
-			need_reg(b, st, fr, in->src_reg);
-		return;
+			return need_reg(st, fr, in->src_reg);
+		if (vf_reg_is_pointer(&f->regs[in->src_reg]))
+			return need_reg(st, fr, in->dst_reg);
+		if (env->opts.div_by_zero && (op == DF_DIV || op == DF_MOD))
+			return need_reg(st, fr, in->src_reg);
+		return 0;
 	case DF_STX:
 		/* a narrow store of a zero register gives ZERO bytes, compared as such */
 		if (H_KIND(fl) == K_SLOT && DF_MODE(in->code) == DF_MEM && addr % 8 &&
 		    in->src_reg < DF_NREGS && is_zero(&f->regs[in->src_reg]))
-			need_reg(b, st, fr, in->src_reg);
-		return;
+			return need_reg(st, fr, in->src_reg);
+		return 0;
 	case DF_JMP:
 	case DF_JMP32:
 		break;
 	default:
-		return;
+		return 0;
 	}
 	if (op == DF_EXIT && ((fr && f->in_callback) ||
 			      (!fr && !f->subprog && vf_ret_range(env->prog, &hi)))) {
-		need_reg(b, st, fr, 0);
+		regs = need_reg(st, fr, 0);
 	} else if (op == DF_CALL && in->src_reg == 0) {
 		const struct df_helper_proto *p = df_helper_proto(in->imm);
 
 		/* sizes, constants, NULL for a pointer: the call's checks read the value */
 		for (uint32_t a = 0; p && p->args && a < DF_MAX_REG_ARGS && p->args[a]; a++)
 			if (p->args[a] != 'a' && p->args[a] != '-')
-				need_reg(b, st, fr, a + 1);
+				regs |= need_reg(st, fr, a + 1);
+	}
+	return regs;
+}
+
+/*
+ * H_ONLY for the insns bt_insn() leaves the set alone unless it follows
+ * their destination (ALU, loads, 64-bit immediates), or follows nothing
+ * they touch (unconditional jumps, conditional ones without links or
+ * against a constant): these are skipped without decoding them again.
+ */
+static uint32_t only_flags(const struct df_insn *in)
+{
+	uint8_t cls = DF_CLASS(in->code), op = DF_OP(in->code);
+	uint32_t none = 0xf;	/* no such register is ever followed */
+
+	switch (cls) {
+	case DF_ALU:
+	case DF_ALU64:
+	case DF_LDX:
+		return H_ONLY | (uint32_t)in->dst_reg << 19;
+	case DF_LD:
+		return df_insn_is_ldimm64(in) ? H_ONLY | (uint32_t)in->dst_reg << 19 : 0;
+	case DF_JMP:
+	case DF_JMP32:
+		if (op == DF_CALL || op == DF_EXIT)
+			return 0;
+		if (op == DF_JA || op == DF_JCOND || DF_SRC(in->code) != DF_X ||
+		    in->src_reg >= DF_NREGS)
+			return H_ONLY | none << 19;
+		return 0;
+	default:
+		return 0;
 	}
 }
 
 int vf_precise_insn(struct vf_env *env, struct df_vstate *st, const struct df_insn *insn)
 {
-	struct bt b;
 	int64_t addr;
 	uint32_t fl;
 
 	if (!env->precise)
 		return 0;
 	fl = mem_flags(st, insn, &addr);
-	memset(&b, 0, sizeof(b));
-	triggers(env, st, insn, fl, addr, &b);
-	backtrack(env, st, &b, false);
-	return push(st, st->insn_idx, fl);
+	backtrack_regs(env, st, st->curframe, triggers(env, st, insn, fl, addr), false);
+	return push(st, st->insn_idx, fl | only_flags(insn));
 }
 
 struct link_ctx {

@@ -52,17 +52,22 @@ void vf_mark_unbounded(struct df_vreg *r)
 	vf_mark_unbounded32(r);
 }
 
+/* An unknown scalar: cleaning a state sets many registers to this, so it is one copy. */
+static const struct df_vreg unknown_scalar = {
+	.type = DF_SCALAR,
+	.var_off = { .value = 0, .mask = UINT64_MAX },
+	.smin = INT64_MIN, .smax = INT64_MAX, .umin = 0, .umax = UINT64_MAX,
+	.s32min = S32_MIN, .s32max = S32_MAX, .u32min = 0, .u32max = UINT32_MAX,
+};
+
 void vf_mark_unknown(struct df_vreg *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->type = DF_SCALAR;
-	r->var_off = vf_tnum_unknown();
-	vf_mark_unbounded(r);
+	*r = unknown_scalar;
 }
 
 void vf_mark_not_init(struct df_vreg *r)
 {
-	vf_mark_unknown(r);
+	*r = unknown_scalar;
 	r->type = DF_NOT_INIT;
 }
 
@@ -249,8 +254,36 @@ static void bound_offset(struct df_vreg *r)
 #define BOUNDS_AT	offsetof(struct df_vreg, var_off)
 #define BOUNDS_LEN	(offsetof(struct df_vreg, id) - BOUNDS_AT)
 
+/*
+ * The two cases most registers are in, done directly: a known constant c
+ * that every range contains ends with every range [c, c]; an unknown value
+ * with every range unbounded is a fixpoint.
+ */
+static bool bounds_sync_quick(struct df_vreg *r)
+{
+	uint64_t c = r->var_off.value;
+	uint32_t c32 = (uint32_t)c;
+
+	if (!r->var_off.mask) {
+		if (c < r->umin || c > r->umax || (int64_t)c < r->smin || (int64_t)c > r->smax ||
+		    c32 < r->u32min || c32 > r->u32max || (int32_t)c32 < r->s32min ||
+		    (int32_t)c32 > r->s32max)
+			return false;
+		r->umin = r->umax = c;
+		r->smin = r->smax = (int64_t)c;
+		r->u32min = r->u32max = c32;
+		r->s32min = r->s32max = (int32_t)c32;
+		return true;
+	}
+	return r->var_off.mask == UINT64_MAX && !c && !r->umin && r->umax == UINT64_MAX &&
+	       r->smin == INT64_MIN && r->smax == INT64_MAX && !r->u32min &&
+	       r->u32max == UINT32_MAX && r->s32min == S32_MIN && r->s32max == S32_MAX;
+}
+
 void vf_reg_bounds_sync(struct df_vreg *r)
 {
+	if (bounds_sync_quick(r))
+		return;
 	vf_reg_update_bounds(r);
 	for (int i = 0; i < 3; i++) {
 		char before[BOUNDS_LEN];

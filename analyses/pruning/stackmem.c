@@ -68,14 +68,6 @@ static void reg_narrow(struct df_vreg *r, uint32_t size, bool sx)
 		vf_reg_trunc(r, size);
 }
 
-bool vf_slot_has_spill(const struct df_vslot *s)
-{
-	for (int j = 0; j < 8; j++)
-		if (s->type[j] == DF_STACK_SPILL)
-			return true;
-	return false;
-}
-
 /* Drop a spill record: its bytes, and ZERO ones, become MISC. */
 static void scrub(struct df_vslot *s)
 {

@@ -53,7 +53,7 @@ static void mark_fp(struct df_vreg *r, uint32_t frameno)
 
 struct df_vframe *vf_frame_new(uint32_t frameno, uint32_t callsite, uint32_t subprog)
 {
-	struct df_vframe *f = calloc(1, sizeof(*f));
+	struct df_vframe *f = df_zalloc(1, sizeof(*f));
 
 	if (!f)
 		return NULL;
@@ -140,7 +140,7 @@ int vf_stack_grow(struct df_vframe *f, uint32_t bytes)
 
 struct df_vstate *vf_state_new(void)
 {
-	return calloc(1, sizeof(struct df_vstate));
+	return df_zalloc(1, sizeof(struct df_vstate));
 }
 
 void vf_state_free(struct df_vstate *st)

@@ -211,7 +211,7 @@ static int fill_subprogs(struct vf_env *env, struct df_verify_result *res)
 {
 	uint32_t n = env->cfg->subprog_cnt;
 
-	res->subprogs = calloc(n, sizeof(*res->subprogs));
+	res->subprogs = df_zalloc(n, sizeof(*res->subprogs));
 	if (!res->subprogs)
 		return -ENOMEM;
 	res->subprog_cnt = n;
@@ -336,8 +336,8 @@ int df_verify(const struct df_prog *prog, const struct df_verify_opts *opts,
 	if (!prog || !out)
 		return -EINVAL;
 	*out = NULL;
-	res = calloc(1, sizeof(*res));
-	x = calloc(1, sizeof(*x));
+	res = df_zalloc(1, sizeof(*res));
+	x = df_zalloc(1, sizeof(*x));
 	if (!res || !x) {
 		free(res);
 		free(x);
@@ -364,7 +364,7 @@ int df_verify(const struct df_prog *prog, const struct df_verify_opts *opts,
 	if (err)
 		goto done;
 	env->cfg = cfg;
-	env->sub = calloc(cfg->subprog_cnt, sizeof(*env->sub));
+	env->sub = df_zalloc(cfg->subprog_cnt, sizeof(*env->sub));
 	if (!env->sub) {
 		err = -ENOMEM;
 		goto done;

@@ -339,8 +339,43 @@ int vf_stack_access(struct vf_env *env, struct df_vstate *st, const struct vf_ac
 /* A call argument pointing to the stack (rest: every byte up to the frame pointer). */
 int vf_stack_arg_mem(struct vf_env *env, struct df_vstate *st, const struct vf_access *a,
 		     bool rest);
+/*
+ * A slot's eight byte types as one word (byte j where memory puts it), to
+ * test them all at once; VF_BYTES(t): t in every byte.
+ */
+#define VF_BYTES(t)	(UINT64_C(0x0101010101010101) * (t))
+
+_Static_assert(DF_STACK_INVALID == 0 && DF_STACK_SPILL == 1 && DF_STACK_MISC == 2 &&
+	       DF_STACK_ZERO == 3 && DF_STACK_POISON == 4, "byte types as the word tests expect");
+
+static inline uint64_t vf_slot_word(const struct df_vslot *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s->type, sizeof(w));
+	return w;
+}
+
+/* Some byte is SPILL, MISC or ZERO: the types with one of the two low bits set. */
+static inline bool vf_word_written(uint64_t w)
+{
+	return w & VF_BYTES(3);
+}
+
+/* Some byte is SPILL. */
+static inline bool vf_word_has_spill(uint64_t w)
+{
+	uint64_t x = w ^ VF_BYTES(DF_STACK_SPILL);
+
+	/* some byte of x is zero */
+	return (x - VF_BYTES(1)) & ~x & VF_BYTES(0x80);
+}
+
 /* Does slot s hold a spilled register (some byte SPILL)? */
-bool vf_slot_has_spill(const struct df_vslot *s);
+static inline bool vf_slot_has_spill(const struct df_vslot *s)
+{
+	return vf_word_has_spill(vf_slot_word(s));
+}
 
 /* ------------------------------------------------------------------ */
 /* stackarg.c: r11 loads and stores, call-time stack-arg rules (§5)   */

@@ -277,6 +277,7 @@ struct walked {
 	struct pcs *bef, *aft;
 	bool *seen;
 	int64_t last;
+	bool any;	/* df_solver_walk_any(): each pc once, in any order */
 };
 
 static int walk_cb(void *cookie, const struct df_ctx *c, uint32_t pc,
@@ -284,8 +285,9 @@ static int walk_cb(void *cookie, const struct df_ctx *c, uint32_t pc,
 {
 	struct walked *w = cookie;
 
-	ck_assert_msg((int64_t)pc > w->last, "walk out of order: %u after %lld",
+	ck_assert_msg(w->any || (int64_t)pc > w->last, "walk out of order: %u after %lld",
 		      pc, (long long)w->last);
+	ck_assert_msg(!w->seen[pc], "walk visits pc %u twice", pc);
 	w->last = pc;
 	w->seen[pc] = true;
 	ck_assert_ptr_nonnull(b);
@@ -305,7 +307,7 @@ START_TEST(random_programs)
 		struct df_analysis a = pcs_fwd;
 
 		for (int k = 0; k < 4; k++) {
-			struct walked w = { bef, aft, seen, -1 };
+			struct walked w = { bef, aft, seen, -1, false };
 			bool bwd = k & 1;
 
 			a.dir = bwd ? DF_BACKWARD : DF_FORWARD;
@@ -325,6 +327,12 @@ START_TEST(random_programs)
 				if (reach[i])
 					ck_set(x, bef[i]);
 			}
+			memset(seen, 0, n);
+			w.any = true;
+			ck_assert_int_eq(df_solver_walk_any(sol, 0, walk_cb, &w), 0);
+			for (uint32_t i = 0; i < n; i += df_insn_slots(&p->insns[i]))
+				ck_assert_msg(reach[i] == seen[i], "round %d pc %u unordered walk",
+					      round, i);
 			ck_assert(k < 2 ? !range_calls : range_calls > 0);
 			df_solver_free(sol);
 			sol = NULL;

@@ -668,7 +668,7 @@ END_TEST
 
 START_TEST(sync_deductions)
 {
-	struct df_vreg r;
+	struct df_vreg r, u;
 
 	/* u64 [10, 20] gives every view */
 	vf_mark_unknown(&r);
@@ -716,6 +716,26 @@ START_TEST(sync_deductions)
 	r.umax = 4;
 	vf_reg_bounds_sync(&r);
 	ck_assert(!vf_reg_bounds_ok(&r));
+
+	/* a constant with unbounded 32-bit views (pointer arithmetic) gets them back */
+	vf_mark_known(&r, (uint64_t)-8);
+	vf_mark_unbounded32(&r);
+	vf_reg_bounds_sync(&r);
+	ck_assert(vf_reg_bounds_ok(&r));
+	ck_assert_int_eq(r.s32min, -8);
+	ck_assert_uint_eq(r.u32max, 0xfffffff8u);
+
+	/* a constant outside one of its ranges is an empty set */
+	vf_mark_known(&r, 7);
+	r.s32min = 8;
+	vf_reg_bounds_sync(&r);
+	ck_assert(!vf_reg_bounds_ok(&r));
+
+	/* an unknown value with unbounded ranges stays as it is */
+	vf_mark_unknown(&r);
+	u = r;
+	vf_reg_bounds_sync(&r);
+	ck_assert(!memcmp(&r, &u, sizeof(r)));
 }
 END_TEST
 
