@@ -13,7 +13,7 @@
  * (tests/data/kernel/types, --types) are verified and loaded as the type
  * given there.
  * Each program runs in a forked child, so one crash costs one row; each
- * mode (and the kernel load) runs at least -r times (default 3), and more,
+ * mode (and the kernel load) runs at least -r times (default 5), and more,
  * up to MAX_REPS, until its runs add up to MIN_SPAN_US, in rounds that
  * take turns between the sides; the fastest run counts. That keeps first-run effects out of the comparison, and gives a
  * program verified in microseconds as many chances as the machine's noise
@@ -62,7 +62,7 @@ struct totals {
 
 static const struct df_prune_mode *modes[NMODES];
 static bool quiet, use_kernel = true;
-static int reps = 3;
+static int reps = 5;
 static char kernel_off[1024];
 static char kernel_source[2200];	/* where the kernel's figures come from */
 /* Where bpf() is refused: the kernel's figures from the oracle's table. */
