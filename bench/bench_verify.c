@@ -15,9 +15,10 @@
  * Each program runs in a forked child, so one crash costs one row; each
  * mode (and the kernel load) runs at least -r times (default 5), and more,
  * up to MAX_REPS, until its runs add up to MIN_SPAN_US, in rounds that
- * take turns between the sides; the fastest run counts. That keeps first-run effects out of the comparison, and gives a
- * program verified in microseconds as many chances as the machine's noise
- * needs, on both sides alike.
+ * take turns between the sides; the fastest run counts. That keeps
+ * first-run effects out of the comparison, and gives a program verified in
+ * microseconds as many chances as the machine's noise needs, on both sides
+ * alike.
  *
  *   bench_verify [-q] [-r N] [--no-kernel] [--table FILE] [--types FILE] FILE|DIR...
  */

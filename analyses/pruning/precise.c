@@ -38,7 +38,7 @@
 #define H_IDX(f)	((f) >> 8 & 0xffu)	/* slot or stack-arg index; register */
 #define H_FILL		(1u << 16)		/* the load read a spilled scalar */
 #define H_EDGE		(1u << 17)		/* the access starts at a slot boundary */
-#define H_ONLY		(1u << 18)		/* no-op backwards unless H_REG is followed */
+#define H_ONLY		(1u << 18)		/* no-op unless H_REG is followed */
 #define H_REG(f)	((f) >> 19 & 0xfu)	/* see only_flags() */
 
 enum { K_NONE, K_SLOT, K_SARG, K_REG };
