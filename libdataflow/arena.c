@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Arenas: zeroed memory handed out by bumping a pointer through chunks,
- * all given back at once. An analysis of a large program allocates tens
+ * Arenas: memory handed out by bumping a pointer through chunks, all given
+ * back at once; zeroed unless the caller asks for pieces it fills itself.
+ * An arena may start in a region its owner allocated with something else
+ * (a small program's solver is one allocation with room for its arrays). An analysis of a large program allocates tens
  * of megabytes in pieces of a few kilobytes, and each fresh page costs a
  * fault on first touch. The first chunks, for small programs, come from
  * malloc(), the first one small: a verification holds about eight arenas,
@@ -62,25 +64,26 @@ static size_t next_size(size_t size)
 	return size < ARENA_MAX ? size * 2 : size;
 }
 
-static void *cleared(const struct df_arena_chunk *c, void *p, size_t n)
+void df_arena_init(struct df_arena *a, void *region, size_t size)
 {
-	return c->size >= ARENA_HUGE ? p : memset(p, 0, n);
+	uintptr_t at = ((uintptr_t)region + 15) & ~(uintptr_t)15;
+
+	memset(a, 0, sizeof(*a));
+	if (at - (uintptr_t)region >= size)
+		return;
+	a->cur = (char *)at;
+	a->end = (char *)region + size;
 }
 
-void *df_arena_zalloc(struct df_arena *a, size_t n)
+void *df_arena_grow(struct df_arena *a, size_t n, bool clear)
 {
 	struct df_arena_chunk *c;
 	size_t size;
+	char *p;
 
-	n = (n + 15) & ~(size_t)15;
-	if (n <= (size_t)(a->end - a->cur)) {
-		void *p = a->cur;
-
-		a->cur += n;
-		return cleared(a->chunk, p, n);
-	}
 	if (n > SIZE_MAX / 2)
 		return NULL;
+	n = (n + 15) & ~(size_t)15;
 	size = a->next ? a->next : ARENA_FIRST;
 	a->next = next_size(size);
 	/* a large piece gets a chunk of its own, in whole huge pages from ARENA_BIG */
@@ -96,18 +99,15 @@ void *df_arena_zalloc(struct df_arena *a, size_t n)
 		return NULL;
 	c->prev = a->chunk;
 	c->size = size;
-	/* a piece that leaves less room than the current chunk has keeps that one current */
-	if (size - ARENA_HDR - n < (size_t)(a->end - a->cur)) {
-		struct df_arena_chunk *top = a->chunk;
-
-		c->prev = top->prev;
-		top->prev = c;
-		return cleared(c, (char *)c + ARENA_HDR, n);
-	}
 	a->chunk = c;
-	a->cur = (char *)c + ARENA_HDR + n;
-	a->end = (char *)c + size;
-	return cleared(c, (char *)c + ARENA_HDR, n);
+	p = (char *)c + ARENA_HDR;
+	/* a piece that leaves less room than the current region has keeps that one current */
+	if (size - ARENA_HDR - n >= (size_t)(a->end - a->cur)) {
+		a->cur = p + n;
+		a->end = (char *)c + size;
+		a->zero = size >= ARENA_HUGE;
+	}
+	return clear && size < ARENA_HUGE ? memset(p, 0, n) : p;
 }
 
 void df_arena_free(struct df_arena *a)

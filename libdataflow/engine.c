@@ -64,7 +64,6 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	bool keep_seed = s->mode == DF_CTX_CALLSITE_DEPTH && depth > 0 && ss->entry_flows;
 	struct df_sctx *x;
 	size_t nst, st_sz, cnt_sz;
-	bool zeroed;
 	uint8_t *p;
 
 	if (s->ctx_cnt >= s->o.max_contexts) {
@@ -75,7 +74,7 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	if (s->ctx_cnt == s->ctx_cap) {
 		/* in the arena, as the heap: what growing leaves behind is bounded */
 		uint32_t cap = s->ctx_cap ? 2 * s->ctx_cap : 4;
-		struct df_sctx *t = df_solver_zalloc(s, cap * sizeof(*t));
+		struct df_sctx *t = df_arena_zalloc(&s->arena, cap * sizeof(*t));
 
 		if (!t)
 			return -ENOMEM;
@@ -108,15 +107,13 @@ int df_ctx_new(struct df_solver *s, uint32_t subprog, uint32_t depth,
 	 */
 	cnt_sz = (s->a.widen ? 2 : 1) * n * sizeof(uint32_t);
 	st_sz = (nst * s->ssz + 7) & ~(size_t)7;
-	p = df_solver_alloc(s, 2 * words * sizeof(uint64_t) + st_sz + cnt_sz, &zeroed);
+	p = df_arena_alloc(&s->arena, 2 * words * sizeof(uint64_t) + st_sz + cnt_sz);
 	if (!p) {
 		df_ctx_release(x);
 		return -ENOMEM;
 	}
-	if (!zeroed) {
-		memset(p, 0, 2 * words * sizeof(uint64_t));
-		memset(p + 2 * words * sizeof(uint64_t) + st_sz, 0, cnt_sz);
-	}
+	memset(p, 0, 2 * words * sizeof(uint64_t));
+	memset(p + 2 * words * sizeof(uint64_t) + st_sz, 0, cnt_sz);
 	x->reached = (uint64_t *)(void *)p;
 	x->pending = x->reached + words;
 	x->states = p + 2 * words * sizeof(uint64_t);
@@ -265,7 +262,7 @@ void df_push(struct df_solver *s, uint32_t ci, uint32_t prio)
 	if (s->heap_cnt == s->heap_cap) {
 		/* in the arena: the old heap stays there, half the size at most */
 		uint32_t cap = s->heap_cap ? 2 * s->heap_cap : 64;
-		uint64_t *h = df_solver_zalloc(s, cap * sizeof(*h));
+		uint64_t *h = df_arena_zalloc(&s->arena, cap * sizeof(*h));
 
 		if (!h) {
 			s->err = -ENOMEM;

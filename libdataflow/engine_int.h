@@ -102,7 +102,6 @@ struct df_solver {
 	struct df_sctx *ctx;
 	uint32_t ctx_cnt, ctx_cap;
 	struct df_arena arena;		/* the layout's and the contexts' arrays */
-	uint8_t *pre, *pre_end;		/* room for them after the solver (small programs) */
 	uint32_t *htab;			/* context interning, ids + 1 */
 	uint32_t hcap;
 
@@ -115,7 +114,6 @@ struct df_solver {
 	uint32_t heap_cnt, heap_cap;
 
 	uint8_t *wa, *wb, *tmp, *old, *acc, *cret;	/* solve scratch */
-	void *wa_own;			/* wa when malloc'ed, not in the room */
 	uint8_t *q[4];			/* query scratch */
 	bool q_busy;
 	struct df_level lvl[DF_MAX_CALL_FRAMES + 1];
@@ -150,34 +148,6 @@ static inline void df_bit_clear(uint64_t *m, uint32_t i)
 static inline bool df_is_call(const struct df_insn *in)
 {
 	return in->code == (DF_JMP | DF_CALL);
-}
-
-/*
- * 16-byte aligned room for the solver's arrays: from the room allocated
- * with the solver while it lasts (a small program's solver is one
- * allocation), then from the arena. df_solver_alloc() clears the room only
- * when it comes from the arena; df_solver_zalloc() always.
- */
-static inline void *df_solver_alloc(struct df_solver *s, size_t n, bool *zeroed)
-{
-	n = (n + 15) & ~(size_t)15;
-	if (n <= (size_t)(s->pre_end - s->pre)) {
-		void *p = s->pre;
-
-		s->pre += n;
-		*zeroed = false;
-		return p;
-	}
-	*zeroed = true;
-	return df_arena_zalloc(&s->arena, n);
-}
-
-static inline void *df_solver_zalloc(struct df_solver *s, size_t n)
-{
-	bool zeroed;
-	void *p = df_solver_alloc(s, n, &zeroed);
-
-	return p && !zeroed ? memset(p, 0, (n + 15) & ~(size_t)15) : p;
 }
 
 /* solver.c */

@@ -72,14 +72,42 @@ int df_array_reserve(void **ptr, uint32_t cnt, size_t elem);
 #define df_array_push(ptr, cnt) \
 	df_array_reserve((void **)&(ptr), (cnt), sizeof(*(ptr)))
 
-/* arena.c: zeroed, 16-byte aligned pieces, all freed by df_arena_free(); zero-initialize */
+/*
+ * arena.c: 16-byte aligned pieces, all freed by df_arena_free(); zero-
+ * initialize, or start with df_arena_init() in a region the caller owns.
+ * df_arena_zalloc() clears the piece, df_arena_alloc() does not.
+ */
 struct df_arena {
-	void *chunk;
+	void *chunk;		/* the chunks to free, newest first */
 	char *cur, *end;
 	size_t next;
+	bool zero;		/* [cur, end) is zero already (a mapped chunk) */
 };
-void *df_arena_zalloc(struct df_arena *a, size_t n);
+void df_arena_init(struct df_arena *a, void *region, size_t size);
 void df_arena_free(struct df_arena *a);
+/* A piece from a new chunk (the inline path below found no room). */
+void *df_arena_grow(struct df_arena *a, size_t n, bool clear);
+
+static inline void *df_arena_piece(struct df_arena *a, size_t n, bool clear)
+{
+	size_t r = (n + 15) & ~(size_t)15;
+	char *p = a->cur;
+
+	if (r < n || r > (size_t)(a->end - a->cur))
+		return df_arena_grow(a, n, clear);
+	a->cur += r;
+	return clear && !a->zero ? memset(p, 0, r) : p;
+}
+
+static inline void *df_arena_zalloc(struct df_arena *a, size_t n)
+{
+	return df_arena_piece(a, n, true);
+}
+
+static inline void *df_arena_alloc(struct df_arena *a, size_t n)
+{
+	return df_arena_piece(a, n, false);
+}
 
 /* object.c */
 struct df_object *df_object_new(const char *path, enum df_input_kind kind);

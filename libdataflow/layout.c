@@ -115,7 +115,7 @@ static int flows(struct df_solver *s)
 			s->blk[b].flow = n;
 			n += c;
 		}
-		s->flow = df_solver_zalloc(s, (n + 1) * sizeof(*s->flow));
+		s->flow = df_arena_zalloc(&s->arena, (n + 1) * sizeof(*s->flow));
 		if (!s->flow)
 			return -ENOMEM;
 	}
@@ -137,7 +137,7 @@ int df_layout(struct df_solver *s)
 
 	_Static_assert(_Alignof(struct df_blk) <= 4 && _Alignof(struct df_ssub) <= 4,
 		       "blk[], sub[] and the counts share one piece");
-	s->blk = df_solver_zalloc(s, nb * sizeof(*s->blk) + ns * sizeof(*s->sub) +
+	s->blk = df_arena_zalloc(&s->arena, nb * sizeof(*s->blk) + ns * sizeof(*s->sub) +
 				 4 * nb * sizeof(*cnt));
 	if (!s->blk)
 		return -ENOMEM;
@@ -193,7 +193,7 @@ int df_layout(struct df_solver *s)
 		if (s->blk[b].kind == DF_BLK_ROOT && s->blk[b].exit)
 			nexit++;
 	}
-	s->root_block = df_solver_zalloc(s, (2 * ((size_t)s->root_total + 1) + nexit + 1 +
+	s->root_block = df_arena_zalloc(&s->arena, (2 * ((size_t)s->root_total + 1) + nexit + 1 +
 						    calls + 1) * sizeof(uint32_t));
 	if (!s->root_block)
 		return -ENOMEM;

@@ -66,7 +66,7 @@ static int find_deps(struct df_solver *s, const struct df_solver_opts *o)
 	const char *const *r = s->a.requires;
 
 	if (o && o->dep_cnt) {
-		s->deps = df_solver_zalloc(s, o->dep_cnt * sizeof(*s->deps));
+		s->deps = df_arena_zalloc(&s->arena, o->dep_cnt * sizeof(*s->deps));
 		if (!s->deps)
 			return -ENOMEM;
 		memcpy(s->deps, o->deps, o->dep_cnt * sizeof(*s->deps));
@@ -179,17 +179,19 @@ int df_solver_new(const struct df_prog *prog, const struct df_cfg *cfg,
 	err = df_analysis_check(a, &copy);
 	if (err)
 		return err;
-	/* with the room for a small program's arrays, cleared as they are handed out */
+	/* a small program's arena starts in room allocated with the solver */
 	room = small_room(prog, cfg, copy.state_size, opts ? opts->dep_cnt : 0);
-	s = malloc(((sizeof(*s) + 15) & ~(size_t)15) + room);
+	s = malloc(sizeof(*s) + (room ? room + 15 : 0));
 	if (!s)
 		return -ENOMEM;
 	memset(s, 0, sizeof(*s));
-	s->pre = (uint8_t *)s + ((sizeof(*s) + 15) & ~(size_t)15);
-	s->pre_end = s->pre + room;
-	if (room) {
-		s->wa = s->pre;
-		s->pre += (10 * copy.state_size + 15) & ~(size_t)15;
+	if (room)
+		df_arena_init(&s->arena, s + 1, room + 15);
+	/* the solve scratch, then the query scratch: one piece, not cleared (states are large) */
+	s->wa = df_arena_alloc(&s->arena, 10 * copy.state_size);
+	if (!s->wa) {
+		free(s);
+		return -ENOMEM;
 	}
 	s->prog = prog;
 	s->cfg = cfg;
@@ -204,13 +206,6 @@ int df_solver_new(const struct df_prog *prog, const struct df_cfg *cfg,
 		err = df_layout(s);
 	if (err)
 		goto fail;
-	err = -ENOMEM;
-	/* the solve scratch, then the query scratch: one piece, not cleared (states are large) */
-	if (!s->wa) {
-		s->wa = s->wa_own = malloc(10 * s->ssz);
-		if (!s->wa)
-			goto fail;
-	}
 	for (int i = 0; i < 4; i++)
 		s->q[i] = s->wa + (6 + i) * s->ssz;
 	s->wb = s->wa + s->ssz;
@@ -242,7 +237,6 @@ void df_solver_free(struct df_solver *s)
 		return;
 	if (s->a.fini)
 		s->a.fini(s->priv);
-	free(s->wa_own);
 	free(s->dep);
 	free(s->dtab);
 	df_arena_free(&s->arena);

@@ -77,7 +77,7 @@ static int intern_add(struct df_solver *s, uint32_t id)
 	if (2 * (s->ctx_cnt + 1) > s->hcap) {
 		uint32_t cap = s->hcap ? 2 * s->hcap : 64, old = s->hcap;
 		/* in the arena, as the heap */
-		uint32_t *t = df_solver_zalloc(s, cap * sizeof(*t)), *o = s->htab;
+		uint32_t *t = df_arena_zalloc(&s->arena, cap * sizeof(*t)), *o = s->htab;
 
 		if (!t)
 			return -ENOMEM;
@@ -329,7 +329,7 @@ static void level_prepare(struct df_solver *s, uint32_t ci)
 
 		if ((size_t)cap * s->ssz > DF_CALL_SAVE_MAX)
 			cap = n;
-		p = df_solver_zalloc(s, (size_t)cap * s->ssz);
+		p = df_arena_zalloc(&s->arena, (size_t)cap * s->ssz);
 		if (!p)
 			return;	/* replay instead */
 		l->calls = p;
@@ -420,7 +420,7 @@ static int level_alloc(struct df_solver *s, uint32_t depth)
 
 	if (l->a)
 		return 0;
-	l->a = df_solver_zalloc(s, 2 * s->ssz);
+	l->a = df_arena_zalloc(&s->arena, 2 * s->ssz);
 	if (!l->a)
 		return -ENOMEM;
 	l->entry = l->a + s->ssz;

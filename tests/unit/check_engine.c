@@ -760,6 +760,36 @@ START_TEST(laws)
 }
 END_TEST
 
+/* An arena that starts in a lent region: pieces from it, then from chunks; the region stays. */
+START_TEST(arena_in_region)
+{
+	unsigned char *region = malloc(200);
+	struct df_arena a;
+	unsigned char *p, *q, *big;
+
+	memset(region, 0xa5, 200);
+	df_arena_init(&a, region + 1, 199);
+	p = df_arena_zalloc(&a, 40);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(p > region && p < region + 200 && !((uintptr_t)p % 16));
+	for (int i = 0; i < 48; i++)
+		ck_assert_uint_eq(p[i], 0);
+	q = df_arena_alloc(&a, 16);	/* not cleared: the region's bytes */
+	ck_assert(q >= p + 48 && q < region + 200);
+	ck_assert_uint_eq(q[0], 0xa5);
+	big = df_arena_zalloc(&a, 5000);	/* too large for the rest: a chunk of its own */
+	ck_assert(big && (big < region || big >= region + 200));
+	for (int i = 0; i < 5000; i++)
+		ck_assert_uint_eq(big[i], 0);
+	/* a small piece still fits in the region, which stays current */
+	ck_assert(df_arena_alloc(&a, 16) == q + 16);
+	ck_assert_ptr_null(df_arena_zalloc(&a, SIZE_MAX - 3));
+	df_arena_free(&a);
+	ck_assert_uint_eq(region[0], 0xa5);	/* the region is the caller's */
+	free(region);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -778,6 +808,7 @@ static Suite *suite(void)
 	tcase_add_test(t, ctx_callsite_depth);
 	tcase_add_test(t, ctx_deep_chains);
 	tcase_add_test(t, laws);
+	tcase_add_test(t, arena_in_region);
 	suite_add_tcase(s, t);
 	return s;
 }
